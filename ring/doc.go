@@ -1,0 +1,23 @@
+// Package ring is layer 1 of uring: the Linux io_uring interface made Go,
+// through the three syscalls (io_uring_setup, io_uring_enter,
+// io_uring_register) with no liburing and no cgo.
+//
+// A Ring is single-owner, like liburing's struct io_uring: get an SQE,
+// prepare it, submit, and reap CQEs, with no locks and no allocation:
+//
+//	r, err := ring.New(64)
+//	if err != nil { ... }
+//	defer r.Close()
+//	sqe := r.GetSQE()
+//	sqe.PrepNop()
+//	sqe.SetUserData(42)
+//	if _, err := r.SubmitAndWait(1); err != nil { ... }
+//	cqe, _ := r.PeekCQE()
+//	fmt.Println(cqe.UserData, cqe.Res)
+//	r.CQESeen(cqe)
+//
+// Every IORING_SETUP_* flag is an Option of New; every opcode has a Prep
+// method on SQE; registration, probe and features are methods of Ring.
+// Memory whose address goes into an SQE must stay reachable until the
+// operation's last CQE; the Loop (goroutine-safe driver) keeps it so.
+package ring
