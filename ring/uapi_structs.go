@@ -146,6 +146,17 @@ type Buf struct {
 	Resv uint16
 }
 
+// BufRing is struct io_uring_buf_ring: the header that overlays the first
+// Buf of a provided buffer ring. Only Tail is meaningful; the kernel reads
+// it with an acquire load, so the application publishes it with an atomic
+// 16-bit store after filling the Bufs.
+type BufRing struct {
+	Resv1 uint64
+	Resv2 uint32
+	Resv3 uint16
+	Tail  uint16
+}
+
 // BufReg is struct io_uring_buf_reg (REGISTER_PBUF_RING).
 type BufReg struct {
 	RingAddr    uint64
@@ -176,6 +187,14 @@ type RsrcUpdate struct {
 	Offset uint32
 	Resv   uint32
 	Data   uint64
+}
+
+// FilesUpdate is struct io_uring_files_update (REGISTER_FILES_UPDATE):
+// Fds is the address of an int32 array.
+type FilesUpdate struct {
+	Offset uint32
+	Resv   uint32
+	Fds    uint64
 }
 
 // RsrcUpdate2 is struct io_uring_rsrc_update2 (FILES_UPDATE2 / BUFFERS_UPDATE).
