@@ -30,6 +30,8 @@ type Ring struct {
 
 	arg GeteventsArg // EXT_ARG scratch, kept here so no wait allocates
 	ts  Timespec
+
+	reg registrations // memory handed to the kernel by io_uring_register (register_state.go)
 }
 
 type submissionQueue struct {

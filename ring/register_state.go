@@ -1,0 +1,29 @@
+package ring
+
+// registrations is the Go memory the kernel was handed through
+// io_uring_register(2) and may still read or write after the call returns.
+// The Ring holds it so that the garbage collector cannot free (and reuse)
+// a registered buffer, a provided-buffer ring or a wait region while the
+// kernel still uses it. The references are dropped by the matching
+// unregister call, or when the Ring itself becomes unreachable.
+type registrations struct {
+	// buffers are the fixed buffers by index (REGISTER_BUFFERS, BUFFERS2,
+	// BUFFERS_UPDATE, CLONE_BUFFERS). The kernel pins their pages and
+	// reads or writes them for READ_FIXED, WRITE_FIXED and the like.
+	buffers [][]byte
+
+	// region is the memory registered with REGISTER_MEM_REGION (one per
+	// ring); waitSlots views it as io_uring_reg_wait slots when it was
+	// registered as the wait-argument area.
+	region    []byte
+	waitSlots []RegWait
+}
+
+// setBuffers records bufs as fixed buffers off..off+len(bufs)-1, growing
+// the table as needed.
+func (g *registrations) setBuffers(off int, bufs [][]byte) {
+	if need := off + len(bufs); need > len(g.buffers) {
+		g.buffers = append(g.buffers, make([][]byte, need-len(g.buffers))...)
+	}
+	copy(g.buffers[off:], bufs)
+}
