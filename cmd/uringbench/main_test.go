@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/ring"
+)
+
+// skipIfNoRing skips when io_uring cannot be set up here, naming why.
+func skipIfNoRing(t *testing.T) {
+	t.Helper()
+	r, err := ring.New(8)
+	if errors.Is(err, ring.ErrUnavailable) || errors.Is(err, ring.ErrUnsupportedOS) {
+		t.Skipf("io_uring unavailable: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+}
+
+func TestNopRingJSON(t *testing.T) {
+	skipIfNoRing(t)
+	var out, errOut bytes.Buffer
+	err := run([]string{"-workload", "nop", "-engine", "ring", "-batch", "8", "-ops", "10000", "-json"}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("want one JSON line, got %q", out.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"seconds", "ops_per_sec", "threads"} {
+		if v, ok := got[k].(float64); !ok || v <= 0 {
+			t.Errorf("%s = %v, want a positive number", k, got[k])
+		}
+		delete(got, k)
+	}
+	want := map[string]any{
+		"workload": "nop", "engine": "ring", "batch": 8.0, "ops": 10000.0,
+		"allocs_per_op": 0.0, // the ring layer's hot path does not allocate
+		"p50_ns":        nil, "p99_ns": nil,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("JSON line (-want +got, timing fields removed):\n%s", d)
+	}
+}
+
+func TestComparisonTableAndSVG(t *testing.T) {
+	skipIfNoRing(t)
+	svg := filepath.Join(t.TempDir(), "ratios.svg")
+	var out, errOut bytes.Buffer
+	err := run([]string{"-workload", "nop", "-ops", "2000", "-reps", "1", "-svg", svg}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, errOut.String())
+	}
+	table := out.String()
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	// Header, four batch sizes, a blank line, the legend.
+	if len(lines) != 7 || !strings.HasPrefix(lines[0], "workload") {
+		t.Fatalf("table has %d lines, want 7:\n%s", len(lines), table)
+	}
+	for i, batch := range []string{"batch=1 ", "batch=8 ", "batch=32 ", "batch=128 "} {
+		f := strings.Fields(lines[1+i])
+		if f[0] != "nop" || f[1]+" " != batch || f[2] != "ring" || f[4] != "c" {
+			t.Errorf("row %d = %q, want nop %sring ... c ...", i, lines[1+i], batch)
+		}
+		// Without a C compiler the C side is skipped; the ring side must run.
+		if f[3] == "failed" || f[3] == "skipped" || f[5] == "failed" {
+			t.Errorf("row %d = %q: a side did not run", i, lines[1+i])
+		}
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("<svg ")) || !bytes.HasSuffix(b, []byte("</svg>\n")) ||
+		bytes.Count(b, []byte("<rect ")) != 1+4 {
+		t.Errorf("SVG is not one background and four bars:\n%s", b)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-workload", "nosuch"}, `unknown workload "nosuch"`},
+		{[]string{"-engine", "ring"}, "-engine needs -workload"},
+		{[]string{"-workload", "nop", "-qd", "4"}, "workload nop does not use -qd"},
+		{[]string{"-workload", "nop", "-engine", "fio"}, `workload nop has no engine "fio"`},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(tc.args, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package main
+
+import "strconv"
+
+// paramField is one workload parameter: its flag name and how to print it.
+type paramField struct {
+	name string
+	get  func(p *Params) any    // the value for -json
+	text func(p *Params) string // the value for the table
+}
+
+// paramFields lists every parameter in flag order. Workloads name the
+// ones they read in Flags.
+var paramFields = []paramField{
+	{"batch", func(p *Params) any { return p.Batch }, func(p *Params) string { return strconv.Itoa(p.Batch) }},
+	{"ops", func(p *Params) any { return p.Ops }, func(p *Params) string { return strconv.FormatInt(p.Ops, 10) }},
+	{"goroutines", func(p *Params) any { return p.Goroutines }, func(p *Params) string { return strconv.Itoa(p.Goroutines) }},
+	{"qd", func(p *Params) any { return p.QD }, func(p *Params) string { return strconv.Itoa(p.QD) }},
+	{"direct", func(p *Params) any { return p.Direct }, func(p *Params) string { return strconv.FormatBool(p.Direct) }},
+	{"file", func(p *Params) any { return p.File }, func(p *Params) string { return p.File }},
+	{"bs", func(p *Params) any { return p.BS }, func(p *Params) string { return strconv.Itoa(p.BS) }},
+	{"duration", func(p *Params) any { return p.Duration.String() }, func(p *Params) string { return p.Duration.String() }},
+	{"conns", func(p *Params) any { return p.Conns }, func(p *Params) string { return strconv.Itoa(p.Conns) }},
+	{"size", func(p *Params) any { return p.Size }, func(p *Params) string { return strconv.Itoa(p.Size) }},
+}
+
+func paramByName(name string) (paramField, bool) {
+	for _, f := range paramFields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return paramField{}, false
+}
+
+// label is the table's short description of p: the workload's parameters
+// except the size of the run (ops, duration, file), which do not change
+// what is compared.
+func label(w Workload, p Params) string {
+	s := ""
+	for _, name := range w.Flags() {
+		switch name {
+		case "ops", "duration", "file":
+			continue
+		}
+		f, ok := paramByName(name)
+		if !ok {
+			continue
+		}
+		if name == "direct" {
+			if p.Direct {
+				s += " direct"
+			}
+			continue
+		}
+		s += " " + name + "=" + f.text(&p)
+	}
+	if s == "" {
+		return "-"
+	}
+	return s[1:]
+}
+
+// orDefault returns v, or def when v is the zero value: how a workload
+// fills in the parameters the user left unset.
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
