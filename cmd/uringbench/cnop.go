@@ -86,7 +86,7 @@ func runCnop(ops int64, batch int, setupFlags uint32) (int64, float64, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, 0, fmt.Errorf("C NOP program: %v: %s", err, firstLine(stderr.Bytes()))
+		return 0, 0, fmt.Errorf("running the C NOP program: %v: %s", err, firstLine(stderr.Bytes()))
 	}
 	kv := map[string]string{}
 	for _, f := range strings.Fields(string(out)) {
@@ -97,7 +97,7 @@ func runCnop(ops int64, batch int, setupFlags uint32) (int64, float64, error) {
 	n, err1 := strconv.ParseInt(kv["ops"], 10, 64)
 	sec, err2 := strconv.ParseFloat(kv["seconds"], 64)
 	if err1 != nil || err2 != nil || n != ops {
-		return 0, 0, fmt.Errorf("C NOP program: unexpected output %q", out)
+		return 0, 0, fmt.Errorf("unexpected output from the C NOP program: %q", out)
 	}
 	return n, sec, nil
 }
