@@ -12,6 +12,7 @@ import "unsafe"
 // it reachable until its last CQE is the caller's job (the Loop does it).
 
 var (
+	//lint:ignore U1000 written, never read: the store is what makes escape work
 	escapeSink  any
 	escapeNever bool
 )
