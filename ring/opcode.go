@@ -80,76 +80,419 @@ type KernelVersion struct{ Major, Minor int }
 func (v KernelVersion) String() string { return itoa(int64(v.Major)) + "." + itoa(int64(v.Minor)) }
 
 // opFacts holds what the library knows about one opcode. It is the one table
-// the preps, the probe errors, the docs and the tests draw on.
+// the preps, the probe errors, the docs (docs/opcodes.md, checked by
+// TestOpcodesDoc) and the tests (TestPrepFieldsMatchFacts, TestOpcodes)
+// draw on.
 type opFacts struct {
-	name   string        // name without the IORING_OP_ prefix
-	kernel KernelVersion // first kernel that implements it
+	name     string        // name without the IORING_OP_ prefix; also its TestOpcodes subtest
+	kernel   KernelVersion // first kernel that implements it
+	preps    []string      // the SQE methods that prepare it
+	fields   sqeFields     // the SQE fields its preps may set (besides flags, user_data, personality)
+	res      string        // what a successful CQE's res means
+	cqeFlags uint32        // the IORING_CQE_F_* flags its CQEs can carry
+	proof    string        // what TestOpcodes/<name> shows the kernel did
 }
 
+// sqeFields is a set of SQE fields, named after the SQE struct's fields.
+type sqeFields uint16
+
+const (
+	fFd sqeFields = 1 << iota
+	fOff
+	fAddr
+	fLen
+	fOpFlags
+	fIoPrio
+	fBufIndex
+	fSpliceFdIn
+	fAddr3
+	fPad2
+)
+
+var sqeFieldNames = [...]string{"Fd", "Off", "Addr", "Len", "OpFlags", "IoPrio", "BufIndex", "SpliceFdIn", "Addr3", "Pad2"}
+
+// String lists the fields, e.g. "Fd|Addr|Len".
+func (f sqeFields) String() string { return bitNames(uint64(f), sqeFieldNames[:]) }
+
 var opTable = [OpLast]opFacts{
-	OpNop:            {"NOP", KernelVersion{5, 1}},
-	OpReadv:          {"READV", KernelVersion{5, 1}},
-	OpWritev:         {"WRITEV", KernelVersion{5, 1}},
-	OpFsync:          {"FSYNC", KernelVersion{5, 1}},
-	OpReadFixed:      {"READ_FIXED", KernelVersion{5, 1}},
-	OpWriteFixed:     {"WRITE_FIXED", KernelVersion{5, 1}},
-	OpPollAdd:        {"POLL_ADD", KernelVersion{5, 1}},
-	OpPollRemove:     {"POLL_REMOVE", KernelVersion{5, 1}},
-	OpSyncFileRange:  {"SYNC_FILE_RANGE", KernelVersion{5, 2}},
-	OpSendmsg:        {"SENDMSG", KernelVersion{5, 3}},
-	OpRecvmsg:        {"RECVMSG", KernelVersion{5, 3}},
-	OpTimeout:        {"TIMEOUT", KernelVersion{5, 4}},
-	OpTimeoutRemove:  {"TIMEOUT_REMOVE", KernelVersion{5, 5}},
-	OpAccept:         {"ACCEPT", KernelVersion{5, 5}},
-	OpAsyncCancel:    {"ASYNC_CANCEL", KernelVersion{5, 5}},
-	OpLinkTimeout:    {"LINK_TIMEOUT", KernelVersion{5, 5}},
-	OpConnect:        {"CONNECT", KernelVersion{5, 5}},
-	OpFallocate:      {"FALLOCATE", KernelVersion{5, 6}},
-	OpOpenat:         {"OPENAT", KernelVersion{5, 6}},
-	OpClose:          {"CLOSE", KernelVersion{5, 6}},
-	OpFilesUpdate:    {"FILES_UPDATE", KernelVersion{5, 6}},
-	OpStatx:          {"STATX", KernelVersion{5, 6}},
-	OpRead:           {"READ", KernelVersion{5, 6}},
-	OpWrite:          {"WRITE", KernelVersion{5, 6}},
-	OpFadvise:        {"FADVISE", KernelVersion{5, 6}},
-	OpMadvise:        {"MADVISE", KernelVersion{5, 6}},
-	OpSend:           {"SEND", KernelVersion{5, 6}},
-	OpRecv:           {"RECV", KernelVersion{5, 6}},
-	OpOpenat2:        {"OPENAT2", KernelVersion{5, 6}},
-	OpEpollCtl:       {"EPOLL_CTL", KernelVersion{5, 6}},
-	OpSplice:         {"SPLICE", KernelVersion{5, 7}},
-	OpProvideBuffers: {"PROVIDE_BUFFERS", KernelVersion{5, 7}},
-	OpRemoveBuffers:  {"REMOVE_BUFFERS", KernelVersion{5, 7}},
-	OpTee:            {"TEE", KernelVersion{5, 8}},
-	OpShutdown:       {"SHUTDOWN", KernelVersion{5, 11}},
-	OpRenameat:       {"RENAMEAT", KernelVersion{5, 11}},
-	OpUnlinkat:       {"UNLINKAT", KernelVersion{5, 11}},
-	OpMkdirat:        {"MKDIRAT", KernelVersion{5, 15}},
-	OpSymlinkat:      {"SYMLINKAT", KernelVersion{5, 15}},
-	OpLinkat:         {"LINKAT", KernelVersion{5, 15}},
-	OpMsgRing:        {"MSG_RING", KernelVersion{5, 18}},
-	OpFsetxattr:      {"FSETXATTR", KernelVersion{5, 19}},
-	OpSetxattr:       {"SETXATTR", KernelVersion{5, 19}},
-	OpFgetxattr:      {"FGETXATTR", KernelVersion{5, 19}},
-	OpGetxattr:       {"GETXATTR", KernelVersion{5, 19}},
-	OpSocket:         {"SOCKET", KernelVersion{5, 19}},
-	OpURingCmd:       {"URING_CMD", KernelVersion{5, 19}},
-	OpSendZC:         {"SEND_ZC", KernelVersion{6, 0}},
-	OpSendmsgZC:      {"SENDMSG_ZC", KernelVersion{6, 1}},
-	OpReadMultishot:  {"READ_MULTISHOT", KernelVersion{6, 7}},
-	OpWaitid:         {"WAITID", KernelVersion{6, 7}},
-	OpFutexWait:      {"FUTEX_WAIT", KernelVersion{6, 7}},
-	OpFutexWake:      {"FUTEX_WAKE", KernelVersion{6, 7}},
-	OpFutexWaitv:     {"FUTEX_WAITV", KernelVersion{6, 7}},
-	OpFixedFdInstall: {"FIXED_FD_INSTALL", KernelVersion{6, 8}},
-	OpFtruncate:      {"FTRUNCATE", KernelVersion{6, 9}},
-	OpBind:           {"BIND", KernelVersion{6, 11}},
-	OpListen:         {"LISTEN", KernelVersion{6, 11}},
-	OpRecvZC:         {"RECV_ZC", KernelVersion{6, 15}},
-	OpEpollWait:      {"EPOLL_WAIT", KernelVersion{6, 15}},
-	OpReadvFixed:     {"READV_FIXED", KernelVersion{6, 15}},
-	OpWritevFixed:    {"WRITEV_FIXED", KernelVersion{6, 15}},
-	OpPipe:           {"PIPE", KernelVersion{6, 16}},
+	OpNop: {
+		name: "NOP", kernel: KernelVersion{5, 1}, fields: fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepNop", "PrepNopInject"},
+		res:   "0, or the injected result",
+		proof: "a NOP completes with res 0, and PrepNopInject(-EIO) with EIO",
+	},
+	OpReadv: {
+		name: "READV", kernel: KernelVersion{5, 1}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepReadv"},
+		res:   "bytes read",
+		proof: "the bytes read into two iovecs equal the file's; a bad fd gives EBADF",
+	},
+	OpWritev: {
+		name: "WRITEV", kernel: KernelVersion{5, 1}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepWritev"},
+		res:   "bytes written",
+		proof: "the file holds the bytes written from two iovecs",
+	},
+	OpFsync: {
+		name: "FSYNC", kernel: KernelVersion{5, 1}, fields: fFd | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepFsync"},
+		res:   "0",
+		proof: "fsync and fdatasync (FsyncDatasync) of a written file succeed; a bad fd gives EBADF",
+	},
+	OpReadFixed: {
+		name: "READ_FIXED", kernel: KernelVersion{5, 1}, fields: fFd | fAddr | fLen | fOff | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepReadFixed"},
+		res:   "bytes read",
+		proof: "the bytes read into a registered buffer equal the file's",
+	},
+	OpWriteFixed: {
+		name: "WRITE_FIXED", kernel: KernelVersion{5, 1}, fields: fFd | fAddr | fLen | fOff | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepWriteFixed"},
+		res:   "bytes written",
+		proof: "the file holds the bytes written from a registered buffer",
+	},
+	OpPollAdd: {
+		name: "POLL_ADD", kernel: KernelVersion{5, 1}, fields: fFd | fLen | fOpFlags, cqeFlags: CQEFMore,
+		preps: []string{"PrepPollAdd", "PrepPollMultishot"},
+		res:   "ready events mask",
+		proof: "one-shot poll reports POLLIN on a readable pipe; multishot posts two CQEs with F_MORE and ends without it when removed",
+	},
+	OpPollRemove: {
+		name: "POLL_REMOVE", kernel: KernelVersion{5, 1}, fields: fFd | fAddr | fOff | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepPollRemove", "PrepPollUpdate"},
+		res:   "0, -ENOENT",
+		proof: "removing an armed poll gives 0 and the poll -ECANCELED; an update changes its user_data; an unknown target gives ENOENT",
+	},
+	OpSyncFileRange: {
+		name: "SYNC_FILE_RANGE", kernel: KernelVersion{5, 2}, fields: fFd | fOff | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepSyncFileRange"},
+		res:   "0",
+		proof: "sync_file_range of a written file succeeds; a bad fd gives EBADF",
+	},
+	OpSendmsg: {
+		name: "SENDMSG", kernel: KernelVersion{5, 3}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepSendmsg"},
+		res:   "bytes sent",
+		proof: "the peer of a socket pair reads the bytes sent",
+	},
+	OpRecvmsg: {
+		name: "RECVMSG", kernel: KernelVersion{5, 3}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty,
+		preps: []string{"PrepRecvmsg", "PrepRecvmsgMultishot"},
+		res:   "bytes received",
+		proof: "the bytes received equal the bytes the peer sent; multishot posts a RecvmsgOut-prefixed buffer per message with F_MORE",
+	},
+	OpTimeout: {
+		name: "TIMEOUT", kernel: KernelVersion{5, 4}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: CQEFMore,
+		preps: []string{"PrepTimeout"},
+		res:   "-ETIME on expiry, 0 on count",
+		proof: "a 1 ms timeout gives ETIME; a count timeout completes with 0 after a NOP; multishot fires 3 times, F_MORE on the first two",
+	},
+	OpTimeoutRemove: {
+		name: "TIMEOUT_REMOVE", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepTimeoutRemove", "PrepTimeoutUpdate", "PrepLinkTimeoutUpdate"},
+		res:   "0, -ENOENT, -EALREADY",
+		proof: "removing an armed timeout gives 0 and the timeout ECANCELED; an update re-arms it to expire; an unknown target gives ENOENT",
+	},
+	OpAccept: {
+		name: "ACCEPT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags | fIoPrio | fSpliceFdIn, cqeFlags: CQEFMore,
+		preps: []string{"PrepAccept", "PrepAcceptDirect", "PrepAcceptMultishot", "PrepAcceptMultishotDirect"},
+		res:   "new fd (or slot)",
+		proof: "the accepted fd carries data from the dialer; multishot accepts two connections with F_MORE; DONTWAIT gives EAGAIN with no client",
+	},
+	OpAsyncCancel: {
+		name: "ASYNC_CANCEL", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepCancel", "PrepCancelFd", "PrepCancelFixedFd", "PrepCancelOp", "PrepCancelAny"},
+		res:   "0 or count, -ENOENT, -EALREADY",
+		proof: "cancel by user_data, fd, opcode and ANY|ALL each end a blocked read with ECANCELED; no match gives ENOENT",
+	},
+	OpLinkTimeout: {
+		name: "LINK_TIMEOUT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepLinkTimeout"},
+		res:   "-ETIME if fired, -ECANCELED if not",
+		proof: "a read of an empty pipe linked to a 1 ms timeout ends ECANCELED, the timeout ETIME",
+	},
+	OpConnect: {
+		name: "CONNECT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff, cqeFlags: 0,
+		preps: []string{"PrepConnect"},
+		res:   "0",
+		proof: "a socket connected to a listener carries data to the accepted end",
+	},
+	OpFallocate: {
+		name: "FALLOCATE", kernel: KernelVersion{5, 6}, fields: fFd | fLen | fOff | fAddr, cqeFlags: 0,
+		preps: []string{"PrepFallocate"},
+		res:   "0",
+		proof: "the file's size after fallocate is the requested length",
+	},
+	OpOpenat: {
+		name: "OPENAT", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepOpenat", "PrepOpenatDirect"},
+		res:   "new fd (or slot)",
+		proof: "the opened fd reads the file's bytes; a direct open installs a slot a fixed-file read uses",
+	},
+	OpClose: {
+		name: "CLOSE", kernel: KernelVersion{5, 6}, fields: fFd | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepClose", "PrepCloseDirect"},
+		res:   "0",
+		proof: "the closed fd is gone (fcntl gives EBADF); closing a direct slot frees it",
+	},
+	OpFilesUpdate: {
+		name: "FILES_UPDATE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
+		preps: []string{"PrepFilesUpdate"},
+		res:   "slots updated",
+		proof: "a file put in a sparse table by FILES_UPDATE is readable through its slot",
+	},
+	OpStatx: {
+		name: "STATX", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepStatx"},
+		res:   "0",
+		proof: "statx size, mode and inode agree with os.Stat",
+	},
+	OpRead: {
+		name: "READ", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fBufIndex, cqeFlags: CQEFBuffer,
+		preps: []string{"PrepRead", "PrepReadSelect"},
+		res:   "bytes read",
+		proof: "the bytes read equal the file's; with a provided buffer the CQE names the buffer; a bad fd gives EBADF",
+	},
+	OpWrite: {
+		name: "WRITE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
+		preps: []string{"PrepWrite"},
+		res:   "bytes written",
+		proof: "the file holds the bytes written",
+	},
+	OpFadvise: {
+		name: "FADVISE", kernel: KernelVersion{5, 6}, fields: fFd | fOff | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepFadvise"},
+		res:   "0",
+		proof: "FADV_DONTNEED on a file succeeds; a bad fd gives EBADF",
+	},
+	OpMadvise: {
+		name: "MADVISE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepMadvise"},
+		res:   "0",
+		proof: "MADV_DONTNEED zeroes an anonymous private mapping",
+	},
+	OpSend: {
+		name: "SEND", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fIoPrio | fBufIndex | fSpliceFdIn, cqeFlags: CQEFBuffer,
+		preps: []string{"PrepSend", "PrepSendto", "PrepSendv", "PrepSendBundle"},
+		res:   "bytes sent",
+		proof: "the peer reads what send, sendto (UDP) and vectorized send sent",
+	},
+	OpRecv: {
+		name: "RECV", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty | CQEFBufMore,
+		preps: []string{"PrepRecv", "PrepRecvSelect", "PrepRecvMultishot", "PrepRecvBundle"},
+		res:   "bytes received",
+		proof: "recv gets the bytes sent; multishot posts a CQE with F_MORE per message and ends without it at shutdown",
+	},
+	OpOpenat2: {
+		name: "OPENAT2", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepOpenat2", "PrepOpenat2Direct"},
+		res:   "new fd (or slot)",
+		proof: "the fd openat2 returns reads the file's bytes",
+	},
+	OpEpollCtl: {
+		name: "EPOLL_CTL", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
+		preps: []string{"PrepEpollCtl"},
+		res:   "0",
+		proof: "a pipe added with EPOLL_CTL is reported ready by epoll_wait(2)",
+	},
+	OpSplice: {
+		name: "SPLICE", kernel: KernelVersion{5, 7}, fields: fFd | fOff | fAddr | fLen | fOpFlags | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepSplice"},
+		res:   "bytes moved",
+		proof: "bytes spliced from a file into a pipe read back equal; a fixed input fd (SpliceFFdInFixed) works",
+	},
+	OpProvideBuffers: {
+		name: "PROVIDE_BUFFERS", kernel: KernelVersion{5, 7}, fields: fFd | fAddr | fLen | fOff | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepProvideBuffers"},
+		res:   "0",
+		proof: "a buffer-select read lands in the provided buffer it names",
+	},
+	OpRemoveBuffers: {
+		name: "REMOVE_BUFFERS", kernel: KernelVersion{5, 7}, fields: fFd | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepRemoveBuffers"},
+		res:   "buffers removed",
+		proof: "removing provided buffers reports their count; a later buffer-select read gives ENOBUFS",
+	},
+	OpTee: {
+		name: "TEE", kernel: KernelVersion{5, 8}, fields: fFd | fLen | fOpFlags | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepTee"},
+		res:   "bytes duplicated",
+		proof: "both pipes then hold the same bytes",
+	},
+	OpShutdown: {
+		name: "SHUTDOWN", kernel: KernelVersion{5, 11}, fields: fFd | fLen, cqeFlags: 0,
+		preps: []string{"PrepShutdown"},
+		res:   "0",
+		proof: "after SHUT_WR the peer reads end of file",
+	},
+	OpRenameat: {
+		name: "RENAMEAT", kernel: KernelVersion{5, 11}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepRenameat"},
+		res:   "0",
+		proof: "the old name is gone and the new one has the content",
+	},
+	OpUnlinkat: {
+		name: "UNLINKAT", kernel: KernelVersion{5, 11}, fields: fFd | fAddr | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepUnlinkat"},
+		res:   "0",
+		proof: "the file is gone; AT_REMOVEDIR removes a directory",
+	},
+	OpMkdirat: {
+		name: "MKDIRAT", kernel: KernelVersion{5, 15}, fields: fFd | fAddr | fLen, cqeFlags: 0,
+		preps: []string{"PrepMkdirat"},
+		res:   "0",
+		proof: "the directory exists with the mode given",
+	},
+	OpSymlinkat: {
+		name: "SYMLINKAT", kernel: KernelVersion{5, 15}, fields: fFd | fAddr | fOff, cqeFlags: 0,
+		preps: []string{"PrepSymlinkat"},
+		res:   "0",
+		proof: "os.Readlink returns the target",
+	},
+	OpLinkat: {
+		name: "LINKAT", kernel: KernelVersion{5, 15}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepLinkat"},
+		res:   "0",
+		proof: "both names are the same inode",
+	},
+	OpMsgRing: {
+		name: "MSG_RING", kernel: KernelVersion{5, 18}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fSpliceFdIn | fAddr3, cqeFlags: 0,
+		preps: []string{"PrepMsgRing", "PrepMsgRingCQEFlags", "PrepMsgRingFd"},
+		res:   "0",
+		proof: "the other ring gets a CQE with the res, user_data and flags sent; a passed direct fd reads the file there",
+	},
+	OpFsetxattr: {
+		name: "FSETXATTR", kernel: KernelVersion{5, 19}, fields: fFd | fAddr | fOff | fLen | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepFsetxattr"},
+		res:   "0",
+		proof: "a user.* xattr set on an fd reads back with unix.Getxattr",
+	},
+	OpSetxattr: {
+		name: "SETXATTR", kernel: KernelVersion{5, 19}, fields: fAddr | fOff | fLen | fOpFlags | fAddr3, cqeFlags: 0,
+		preps: []string{"PrepSetxattr"},
+		res:   "0",
+		proof: "a user.* xattr set by path reads back with unix.Getxattr",
+	},
+	OpFgetxattr: {
+		name: "FGETXATTR", kernel: KernelVersion{5, 19}, fields: fFd | fAddr | fOff | fLen, cqeFlags: 0,
+		preps: []string{"PrepFgetxattr"},
+		res:   "value length",
+		proof: "the value read equals the one unix.Setxattr set",
+	},
+	OpGetxattr: {
+		name: "GETXATTR", kernel: KernelVersion{5, 19}, fields: fAddr | fOff | fLen | fAddr3, cqeFlags: 0,
+		preps: []string{"PrepGetxattr"},
+		res:   "value length",
+		proof: "the value read by path equals the one unix.Setxattr set",
+	},
+	OpSocket: {
+		name: "SOCKET", kernel: KernelVersion{5, 19}, fields: fFd | fOff | fLen | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepSocket", "PrepSocketDirect"},
+		res:   "new fd (or slot)",
+		proof: "the socket's SO_TYPE and SO_DOMAIN are the ones asked for; a direct socket installs a slot",
+	},
+	OpURingCmd: {
+		name: "URING_CMD", kernel: KernelVersion{5, 19}, fields: fFd | fOff | fAddr | fSpliceFdIn | fAddr3 | fPad2, cqeFlags: 0,
+		preps: []string{"PrepURingCmd", "PrepSiocinq", "PrepSiocoutq", "PrepGetsockopt", "PrepSetsockopt"},
+		res:   "command-defined",
+		proof: "SIOCINQ counts queued bytes, SIOCOUTQ is 0, setsockopt SO_RCVBUF is seen by getsockopt(2) and by the getsockopt command",
+	},
+	OpSendZC: {
+		name: "SEND_ZC", kernel: KernelVersion{6, 0}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFNotif,
+		preps: []string{"PrepSendZC", "PrepSendZCFixed"},
+		res:   "bytes sent, then notification",
+		proof: "the peer reads the bytes; a second CQE with F_NOTIF follows the first with F_MORE",
+	},
+	OpSendmsgZC: {
+		name: "SENDMSG_ZC", kernel: KernelVersion{6, 1}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: CQEFMore | CQEFNotif,
+		preps: []string{"PrepSendmsgZC"},
+		res:   "bytes sent, then notification",
+		proof: "the peer reads the bytes; the F_NOTIF CQE follows",
+	},
+	OpReadMultishot: {
+		name: "READ_MULTISHOT", kernel: KernelVersion{6, 7}, fields: fFd | fLen | fOff | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer,
+		preps: []string{"PrepReadMultishot"},
+		res:   "bytes read per CQE",
+		proof: "two writes to a pipe give two CQEs with F_MORE and the data; closing the write end ends it without F_MORE",
+	},
+	OpWaitid: {
+		name: "WAITID", kernel: KernelVersion{6, 7}, fields: fFd | fLen | fOff | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepWaitid"},
+		res:   "0",
+		proof: "waitid reaps a child started with os/exec: siginfo has its pid and exit status",
+	},
+	OpFutexWait: {
+		name: "FUTEX_WAIT", kernel: KernelVersion{6, 7}, fields: fFd | fAddr | fOff | fAddr3, cqeFlags: 0,
+		preps: []string{"PrepFutexWait"},
+		res:   "0 when woken, -EAGAIN",
+		proof: "a waiter completes only after a FUTEX_WAKE; a stale value gives EAGAIN",
+	},
+	OpFutexWake: {
+		name: "FUTEX_WAKE", kernel: KernelVersion{6, 7}, fields: fFd | fAddr | fOff | fAddr3, cqeFlags: 0,
+		preps: []string{"PrepFutexWake"},
+		res:   "waiters woken",
+		proof: "waking the futex reports one waiter woken and the waiter completes",
+	},
+	OpFutexWaitv: {
+		name: "FUTEX_WAITV", kernel: KernelVersion{6, 7}, fields: fAddr | fLen, cqeFlags: 0,
+		preps: []string{"PrepFutexWaitv"},
+		res:   "index woken",
+		proof: "a wait on two futexes reports the index of the one woken",
+	},
+	OpFixedFdInstall: {
+		name: "FIXED_FD_INSTALL", kernel: KernelVersion{6, 8}, fields: fFd | fOpFlags, cqeFlags: 0,
+		preps: []string{"PrepFixedFdInstall"},
+		res:   "new fd",
+		proof: "the installed fd reads the file behind the direct descriptor",
+	},
+	OpFtruncate: {
+		name: "FTRUNCATE", kernel: KernelVersion{6, 9}, fields: fFd | fOff, cqeFlags: 0,
+		preps: []string{"PrepFtruncate"},
+		res:   "0",
+		proof: "the file's size is the new length",
+	},
+	OpBind: {
+		name: "BIND", kernel: KernelVersion{6, 11}, fields: fFd | fAddr | fOff, cqeFlags: 0,
+		preps: []string{"PrepBind"},
+		res:   "0",
+		proof: "getsockname shows the address bound",
+	},
+	OpListen: {
+		name: "LISTEN", kernel: KernelVersion{6, 11}, fields: fFd | fLen, cqeFlags: 0,
+		preps: []string{"PrepListen"},
+		res:   "0",
+		proof: "a client connects to the listening socket",
+	},
+	OpRecvZC: {
+		name: "RECV_ZC", kernel: KernelVersion{6, 15}, fields: fFd | fLen | fIoPrio | fSpliceFdIn, cqeFlags: CQEFMore,
+		preps: []string{"PrepRecvZC"},
+		res:   "bytes per CQE",
+		proof: "skipped: needs a NIC with a zero-copy receive queue (REGISTER_ZCRX_IFQ); the SQE encoding is tested kernel-free",
+	},
+	OpEpollWait: {
+		name: "EPOLL_WAIT", kernel: KernelVersion{6, 15}, fields: fFd | fAddr | fLen, cqeFlags: 0,
+		preps: []string{"PrepEpollWait"},
+		res:   "events written",
+		proof: "epoll_wait reports the readable pipe's fd with EPOLLIN",
+	},
+	OpReadvFixed: {
+		name: "READV_FIXED", kernel: KernelVersion{6, 15}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepReadvFixed"},
+		res:   "bytes read",
+		proof: "the bytes read into iovecs inside a registered buffer equal the file's",
+	},
+	OpWritevFixed: {
+		name: "WRITEV_FIXED", kernel: KernelVersion{6, 15}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fBufIndex, cqeFlags: 0,
+		preps: []string{"PrepWritevFixed"},
+		res:   "bytes written",
+		proof: "the file holds the bytes written from iovecs inside a registered buffer",
+	},
+	OpPipe: {
+		name: "PIPE", kernel: KernelVersion{6, 16}, fields: fAddr | fOpFlags | fSpliceFdIn, cqeFlags: 0,
+		preps: []string{"PrepPipe", "PrepPipeDirect"},
+		res:   "0",
+		proof: "bytes written to the new pipe's write fd come out of its read fd; a direct pipe installs two slots",
+	},
 }
 
 // String returns the opcode's name without the IORING_OP_ prefix, e.g. "READV".
