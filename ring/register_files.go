@@ -75,7 +75,7 @@ func (r *Ring) UpdateFiles(off uint32, fds []int) (int, error) {
 		return 0, err
 	}
 	arr := fdsOf(fds)
-	up := RsrcUpdate{Offset: off, Data: sliceAddr(arr)}
+	up := FilesUpdate{Offset: off, Fds: sliceAddr(arr)}
 	n, err := r.registerN(RegisterFilesUpdate, unsafe.Pointer(&up), uint32(len(arr)))
 	runtime.KeepAlive(arr)
 	return n, err

@@ -12,6 +12,11 @@ type registrations struct {
 	// reads or writes them for READ_FIXED, WRITE_FIXED and the like.
 	buffers [][]byte
 
+	// bufRings are the provided-buffer rings by buffer group id
+	// (REGISTER_PBUF_RING). Each owns its ring memory and the buffers
+	// added to it.
+	bufRings map[uint16]*PbufRing
+
 	// region is the memory registered with REGISTER_MEM_REGION (one per
 	// ring); waitSlots views it as io_uring_reg_wait slots when it was
 	// registered as the wait-argument area.
