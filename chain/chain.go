@@ -1,0 +1,162 @@
+package chain
+
+import (
+	"sync"
+
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/timeout"
+)
+
+// Chain is one io_uring link sequence under construction or in flight: its
+// steps (operations) and linked timeouts, in SQE order. Build it with Add and
+// LinkTimeout, then Submit it to a Loop as one contiguous group. A Chain is
+// used once; it is not safe to build from several goroutines, but once
+// submitted its steps may be awaited from any goroutine.
+type Chain struct {
+	elems  []elem
+	inline [4]elem // storage for short chains: one allocation per chain
+	steps  int
+	err    error // first building error, returned by Validate and Submit
+
+	mu        sync.Mutex // serialises waits on the requests
+	submitted bool
+	waited    int // elements whose terminal CQE has been collected
+}
+
+// elem is one SQE of the chain: a step or a linked timeout.
+type elem struct {
+	sqe       ring.SQE
+	keep      any
+	isTimeout bool          // a LINK_TIMEOUT guarding the step before it
+	spec      timeout.Spec  // the linked timeout's spec
+	ts        ring.Timespec // the timespec a linked timeout's SQE points at; lives in the chain
+	step      int           // step number (for a linked timeout: the step it guards)
+	lt        int           // element index of this step's linked timeout, or -1
+	hard      bool          // IOSQE_IO_HARDLINK to the next element
+	drain     bool          // IOSQE_IO_DRAIN
+	skip      bool          // IOSQE_CQE_SKIP_SUCCESS
+	expect    int64         // result of a complete transfer, -1 if none
+	multishot bool
+
+	// After submission.
+	cqe   ring.CQE
+	synth bool  // the Loop resolved the element without a CQE (skip-success)
+	werr  error // the wait ended without a CQE value (context, closed loop)
+	done  bool
+}
+
+// New returns an empty chain.
+func New() *Chain {
+	c := &Chain{}
+	c.elems = c.inline[:0]
+	return c
+}
+
+// Step is the typed handle of one step: its result can be awaited on its own
+// with Await, and its flags set with HardLink, Drain and SkipSuccess. It is a
+// small value; copies refer to the same step.
+type Step[T any] struct {
+	c  *Chain
+	i  int // element index
+	op future.Op[T]
+}
+
+// Add appends op as the next step of c and returns its handle. A step is
+// soft-linked (IOSQE_IO_LINK) to the step after it unless HardLink is set;
+// the last step is linked to nothing.
+func Add[T any](c *Chain, op future.Op[T]) Step[T] {
+	i := len(c.elems)
+	if c.submitted {
+		c.fail(i, op.Opcode(), ErrSubmitted, "")
+		return Step[T]{c: c, i: -1, op: op}
+	}
+	sqe := op.SQE()
+	exp, _ := op.Expect()
+	c.elems = append(c.elems, elem{sqe: sqe, keep: op.Keep(), step: c.steps, lt: -1, expect: exp, multishot: op.Multishot(),
+		skip: sqe.Flags&ring.SQECQESkipSuccess != 0})
+	c.elems[i].sqe.Flags &^= ring.SQECQESkipSuccess
+	if err := op.Err(); err != nil {
+		c.fail(i, op.Opcode(), err, "")
+	}
+	if op.Multishot() {
+		c.fail(i, op.Opcode(), ErrMultishot, "")
+	}
+	c.steps++
+	return Step[T]{c: c, i: i, op: op}
+}
+
+// LinkTimeout guards the step added just before it with a linked timeout
+// (IORING_OP_LINK_TIMEOUT, 5.5): if the step has not completed when the
+// timer fires, the kernel cancels it, its Await reports an error for which
+// errors.Is(err, os.ErrDeadlineExceeded) holds, and a soft link breaks.
+// The timeout must come right after a step; anywhere else Submit fails with
+// ErrTimeoutPlacement. On 6.18 a linked timeout does not fire while its step
+// is blocked inside an io-wq worker (FIFO open, splice from a pipe:
+// kernel-interface.md 7.2 case 14); cancel through the context instead.
+func (c *Chain) LinkTimeout(s timeout.Spec) *Chain {
+	i := len(c.elems)
+	if c.submitted {
+		c.fail(i, ring.OpLinkTimeout, ErrSubmitted, "")
+		return c
+	}
+	if i == 0 || c.elems[i-1].isTimeout {
+		c.fail(i, ring.OpLinkTimeout, ErrTimeoutPlacement, "")
+		c.elems = append(c.elems, elem{isTimeout: true, spec: s, step: -1, lt: -1, expect: -1})
+		return c
+	}
+	c.elems = append(c.elems, elem{isTimeout: true, spec: s, step: c.elems[i-1].step, lt: -1, expect: -1})
+	c.elems[i-1].lt = i
+	return c
+}
+
+// Len returns the number of SQEs the chain submits (steps and linked
+// timeouts).
+func (c *Chain) Len() int { return len(c.elems) }
+
+// Steps returns the number of steps.
+func (c *Chain) Steps() int { return c.steps }
+
+// HardLink makes the link from this step to the next a hard link
+// (IOSQE_IO_HARDLINK, 5.5): the next step runs even if this one fails at
+// run time. A failure while the chain is being submitted (an invalid SQE)
+// still cancels every step.
+func (s Step[T]) HardLink() Step[T] {
+	if s.ok() {
+		s.c.elems[s.i].hard = true
+	}
+	return s
+}
+
+// Drain makes the step wait until every operation submitted before it has
+// completed (IOSQE_IO_DRAIN). The kernel applies it to the whole chain. It
+// cannot be mixed with SkipSuccess: once a ring has seen
+// IOSQE_CQE_SKIP_SUCCESS it fails drained requests with EOPNOTSUPP.
+func (s Step[T]) Drain() Step[T] {
+	if s.ok() {
+		s.c.elems[s.i].drain = true
+	}
+	return s
+}
+
+// SkipSuccess asks the kernel not to post a CQE when the step succeeds
+// (IOSQE_CQE_SKIP_SUCCESS, 5.17), saving CQ space. The step's value is then
+// what a complete operation returns (the requested length for a transfer,
+// zero otherwise). A failing step still posts its CQE; if its link to the
+// next step is soft, the kernel then posts no CQE for any later step.
+func (s Step[T]) SkipSuccess() Step[T] {
+	if s.ok() {
+		s.c.elems[s.i].skip = true
+	}
+	return s
+}
+
+// Index returns the step's number in its chain (0 for the first step).
+func (s Step[T]) Index() int {
+	if s.i < 0 {
+		return -1
+	}
+	return s.c.elems[s.i].step
+}
+
+func (s Step[T]) ok() bool { return s.i >= 0 && s.c != nil && !s.c.submitted }

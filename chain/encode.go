@@ -1,0 +1,62 @@
+package chain
+
+import (
+	"unsafe"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// SQEs validates the chain for a Loop that submits at most maxSQEs SQEs per
+// group and returns the SQEs it would submit, in order, with their link,
+// drain and skip-success flags (user_data zero: the Loop sets it). It is the
+// encoding Submit uses, exposed for tests and for inspection.
+func (c *Chain) SQEs(maxSQEs int) ([]ring.SQE, error) {
+	if err := c.Validate(maxSQEs); err != nil {
+		return nil, err
+	}
+	out := make([]ring.SQE, len(c.elems))
+	for i := range c.elems {
+		c.encode(i, &out[i])
+	}
+	return out, nil
+}
+
+// encode writes element i's SQE into dst. The rules (kernel-interface.md 7.1):
+//   - every element but the last carries a link flag, so the kernel builds
+//     one link from the whole group; the last carries none (a link flag on
+//     the last SQE of a submission would be ignored, but is never written);
+//   - a step carries IOSQE_IO_HARDLINK when it is hard-linked, else
+//     IOSQE_IO_LINK; a step with a linked timeout links to that timeout,
+//     which the kernel requires, and the timeout links on to the next step
+//     (whether that link is hard is decided by the guarded step's flag);
+//   - DRAIN and CQE_SKIP_SUCCESS go on the steps that asked for them.
+func (c *Chain) encode(i int, dst *ring.SQE) {
+	e := &c.elems[i]
+	if e.isTimeout {
+		e.ts = e.spec.Timespec()
+		prepLinkTimeout(dst, &e.ts, e.spec.Flags())
+	} else {
+		*dst = e.sqe
+	}
+	dst.Flags &^= ring.SQEIOLink | ring.SQEIOHardlink | ring.SQEIODrain | ring.SQECQESkipSuccess
+	if i < len(c.elems)-1 {
+		if e.hard && !e.isTimeout {
+			dst.Flags |= ring.SQEIOHardlink
+		} else {
+			dst.Flags |= ring.SQEIOLink
+		}
+	}
+	if e.drain {
+		dst.Flags |= ring.SQEIODrain
+	}
+	if e.skip {
+		dst.Flags |= ring.SQECQESkipSuccess
+	}
+}
+
+// prepLinkTimeout prepares IORING_OP_LINK_TIMEOUT with the timespec at ts,
+// which lives inside the chain and so stays reachable through the Loop's
+// reference to the chain until the terminal CQE.
+func prepLinkTimeout(dst *ring.SQE, ts *ring.Timespec, flags uint32) {
+	*dst = ring.SQE{Opcode: ring.OpLinkTimeout, Fd: -1, Addr: uint64(uintptr(unsafe.Pointer(ts))), Len: 1, OpFlags: flags}
+}

@@ -1,0 +1,106 @@
+package chain
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Errors a chain's validation returns, wrapped in a *BuildError that names
+// the element. They are found before any SQE is written.
+var (
+	// ErrEmpty: the chain has no steps.
+	ErrEmpty = errors.New("chain: no steps")
+	// ErrTooLong: the chain has more SQEs than the Loop can submit as one
+	// group (its submission queue, minus the Loop's reserve). A chain is
+	// never split: the kernel ends a link at the end of a submission.
+	ErrTooLong = errors.New("chain: more SQEs than the submission queue holds")
+	// ErrTimeoutPlacement: a linked timeout that does not come right after a
+	// step (first in the chain, or after another linked timeout). The kernel
+	// applies a LINK_TIMEOUT to the SQE just before it.
+	ErrTimeoutPlacement = errors.New("chain: linked timeout not right after a step")
+	// ErrDrainSkipSuccess: IOSQE_IO_DRAIN and IOSQE_CQE_SKIP_SUCCESS in one
+	// chain. Once a ring has seen SKIP_SUCCESS the kernel fails drained
+	// requests with EOPNOTSUPP (kernel-interface.md 7.2 case 11).
+	ErrDrainSkipSuccess = errors.New("chain: IOSQE_IO_DRAIN mixed with IOSQE_CQE_SKIP_SUCCESS")
+	// ErrMultishot: a multishot operation cannot be a chain step; its
+	// CQEs have no end a link could wait for.
+	ErrMultishot = errors.New("chain: multishot operation in a chain")
+	// ErrSubmitted: the chain was changed or submitted after Submit.
+	ErrSubmitted = errors.New("chain: already submitted")
+)
+
+// BuildError is a chain that fails validation: which SQE (element index, in
+// submission order), which step, its opcode, and the rule it breaks (one of
+// the Err* sentinels, or the operation's own build error).
+type BuildError struct {
+	Elem int     // SQE index in the chain
+	Step int     // step number, -1 for a misplaced linked timeout
+	Op   ring.Op // opcode of the element
+	Err  error   // the rule broken
+}
+
+func (e *BuildError) Error() string {
+	s := e.Err.Error() + " (SQE " + strconv.Itoa(e.Elem)
+	if e.Step >= 0 {
+		s += ", step " + strconv.Itoa(e.Step)
+	}
+	return s + ", " + e.Op.String() + ")"
+}
+
+// Unwrap returns the rule broken.
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// fail records the first building error.
+func (c *Chain) fail(elem int, op ring.Op, err error, _ string) {
+	if c.err == nil {
+		step := -1
+		if elem < len(c.elems) && !c.elems[elem].isTimeout {
+			step = c.elems[elem].step
+		} else if elem == len(c.elems) && op != ring.OpLinkTimeout {
+			step = c.steps
+		}
+		c.err = &BuildError{Elem: elem, Step: step, Op: op, Err: err}
+	}
+}
+
+// Validate checks the chain against every building rule, for a Loop that
+// submits at most maxSQEs SQEs as one group (ring.Loop's MaxGroup), and
+// returns the first broken rule as a *BuildError, or nil. Submit calls it;
+// it writes no SQE.
+func (c *Chain) Validate(maxSQEs int) error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.steps == 0 {
+		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrEmpty}
+	}
+	if len(c.elems) > maxSQEs {
+		last := len(c.elems) - 1
+		return &BuildError{Elem: last, Step: c.elems[last].step, Op: c.opAt(last), Err: ErrTooLong}
+	}
+	drain, skip := -1, -1
+	for i := range c.elems {
+		e := &c.elems[i]
+		if e.drain && drain < 0 {
+			drain = i
+		}
+		if e.skip && skip < 0 {
+			skip = i
+		}
+	}
+	if drain >= 0 && skip >= 0 {
+		i := max(drain, skip)
+		return &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrDrainSkipSuccess}
+	}
+	return nil
+}
+
+// opAt returns the opcode of element i.
+func (c *Chain) opAt(i int) ring.Op {
+	if c.elems[i].isTimeout {
+		return ring.OpLinkTimeout
+	}
+	return c.elems[i].sqe.Opcode
+}

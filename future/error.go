@@ -1,0 +1,67 @@
+package future
+
+import (
+	"errors"
+	"os"
+	"syscall"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Error is a failed operation: the opcode it ran and the errno of its CQE
+// (res < 0). errors.Is(err, syscall.ECONNRESET) and the like work through
+// Unwrap. An operation cut off by its deadline (a linked timeout that fired,
+// res -ETIME on the timeout's CQE) also satisfies
+// errors.Is(err, os.ErrDeadlineExceeded).
+type Error struct {
+	Op       ring.Op       // the opcode, e.g. ring.OpRead
+	Errno    syscall.Errno // -res of the CQE, with kernel-internal values mapped
+	Deadline bool          // cancelled because its linked timeout fired
+}
+
+func (e *Error) Error() string {
+	if e.Deadline {
+		return "io_uring " + e.Op.String() + ": deadline exceeded (" + e.Errno.Error() + ")"
+	}
+	return "io_uring " + e.Op.String() + ": " + e.Errno.Error()
+}
+
+// Unwrap returns the errno.
+func (e *Error) Unwrap() error { return e.Errno }
+
+// Is matches os.ErrDeadlineExceeded when the deadline cut the operation off.
+func (e *Error) Is(target error) bool {
+	return e.Deadline && target == os.ErrDeadlineExceeded
+}
+
+// Timeout reports whether the operation ended because a timer fired, the
+// net.Error convention.
+func (e *Error) Timeout() bool {
+	return e.Deadline || e.Errno == syscall.ETIME || e.Errno == syscall.ETIMEDOUT
+}
+
+// errERESTARTSYS is the kernel-internal -512 that a cancelled io-wq request
+// can leak (kernel-interface.md 7.2 case 17); its public meaning is EINTR.
+const errERESTARTSYS = 512
+
+// Errno maps a negative CQE res to the errno it stands for, translating
+// kernel-internal values (ERESTARTSYS and its kin, 512-516) to EINTR.
+func Errno(res int32) syscall.Errno {
+	e := syscall.Errno(-res)
+	if e >= errERESTARTSYS && e <= errERESTARTSYS+4 {
+		return syscall.EINTR
+	}
+	return e
+}
+
+// NewError returns the error of a CQE whose res is negative, naming op.
+func NewError(op ring.Op, res int32) error {
+	return &Error{Op: op, Errno: Errno(res)}
+}
+
+// ErrNoBuffer means a buffer-select operation completed without a buffer
+// (no IORING_CQE_F_BUFFER in its CQE flags) although it transferred data.
+var ErrNoBuffer = errors.New("io_uring: completion carries no provided buffer")
+
+// ErrNilLoop is returned when an operation is submitted to a nil Loop.
+var ErrNilLoop = errors.New("future: nil Loop")

@@ -1,0 +1,180 @@
+package future
+
+import (
+	"syscall"
+	"unsafe"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Op is an immutable description of one io_uring operation: the SQE that
+// starts it and how its CQE becomes a (T, error). Building an Op does no I/O
+// and, for the common operations, no allocation: the SQE is kept by value
+// and the decoder is a plain function. Memory the kernel reads or writes
+// (buffers, paths, iovecs, timespecs, sockaddrs) is referenced from the Op,
+// and the Loop keeps it reachable until the operation's terminal CQE.
+//
+// Modifiers (Fixed, Async, FixedBuffer) return a changed copy; the Op they
+// are called on is not modified. Link flags are never set on an Op: package
+// chain owns them.
+type Op[T any] struct {
+	sqe       ring.SQE
+	keep      unsafe.Pointer                                   // kernel-visible memory, kept until the terminal CQE
+	decode    func(c ring.CQE, keep unsafe.Pointer) (T, error) // called for res >= 0 (and for okErrno)
+	expect    int64                                            // result a complete transfer returns; -1 if none
+	okErrno   syscall.Errno                                    // an errno that means success (ETIME for TIMEOUT)
+	multishot bool                                             // posts CQEs with IORING_CQE_F_MORE until a terminal one
+	err       error                                            // bad argument found while building; returned on submission
+}
+
+// newOp is the one template every constructor goes through.
+func newOp[T any](sqe ring.SQE, keep unsafe.Pointer, decode func(ring.CQE, unsafe.Pointer) (T, error)) Op[T] {
+	return Op[T]{sqe: sqe, keep: keep, decode: decode, expect: -1}
+}
+
+// Raw is the full description of an operation, for Custom.
+type Raw[T any] struct {
+	// SQE is the prepared SQE (see the Prep methods of ring.SQE). Link
+	// flags on it are cleared: package chain owns them.
+	SQE ring.SQE
+	// Keep points at the memory the kernel reads or writes (nil if none);
+	// it is kept reachable until the terminal CQE and passed to Decode.
+	Keep unsafe.Pointer
+	// Decode turns a CQE with res >= 0 (or res == -OKErrno) into the value.
+	Decode func(c ring.CQE, keep unsafe.Pointer) (T, error)
+	// Expect is the result of a complete transfer (the requested length),
+	// or -1 when the operation has none. Any other non-negative result is
+	// short, which breaks a soft link.
+	Expect int64
+	// OKErrno is an errno the operation counts as success (ETIME for a
+	// TIMEOUT that fired), or 0.
+	OKErrno syscall.Errno
+	// Multishot says the operation posts CQEs with IORING_CQE_F_MORE until
+	// a terminal one.
+	Multishot bool
+}
+
+// Custom builds an Op from a raw description. It is how packages beside
+// future (timeout, uringos, uringnet) and users define operations without a
+// constructor here; it allocates nothing itself.
+func Custom[T any](r Raw[T]) Op[T] {
+	r.SQE.Flags &^= linkFlags
+	return Op[T]{sqe: r.SQE, keep: r.Keep, decode: r.Decode, expect: r.Expect, okErrno: r.OKErrno, multishot: r.Multishot}
+}
+
+// linkFlags are the SQE flags package chain sets; an Op never carries them.
+const linkFlags = ring.SQEIOLink | ring.SQEIOHardlink
+
+// Opcode returns the operation's opcode.
+func (o Op[T]) Opcode() ring.Op { return o.sqe.Opcode }
+
+// SQE returns a copy of the SQE the operation submits (user_data is set by
+// the Loop).
+func (o Op[T]) SQE() ring.SQE { return o.sqe }
+
+// Keep returns the memory the kernel reads or writes for this operation, as
+// a value the Loop keeps reachable until the terminal CQE (ring.Request's
+// Keep). It is nil when the operation uses no memory.
+func (o Op[T]) Keep() any {
+	if o.keep == nil {
+		return nil
+	}
+	return o.keep
+}
+
+// Err returns the error found while building the operation (a bad
+// argument), or nil. Submitting an Op with an error fails with that error.
+func (o Op[T]) Err() error { return o.err }
+
+// Multishot reports whether the operation posts several CQEs (a stream).
+func (o Op[T]) Multishot() bool { return o.multishot }
+
+// Expect returns the result a complete transfer returns (the requested
+// length of a read, write, splice or MSG_WAITALL send/recv) and true, or
+// 0 and false when the operation has no such length. The kernel treats any
+// other non-negative result as a short transfer, which breaks a soft link.
+func (o Op[T]) Expect() (int64, bool) { return o.expect, o.expect >= 0 }
+
+// Result turns one CQE of this operation into its value: a negative res
+// becomes an *Error naming the opcode (except the errno the operation
+// counts as success, ETIME for a fired TIMEOUT).
+func (o Op[T]) Result(c ring.CQE) (T, error) {
+	if c.Res < 0 && (o.okErrno == 0 || Errno(c.Res) != o.okErrno) {
+		var zero T
+		return zero, NewError(o.sqe.Opcode, c.Res)
+	}
+	return o.decode(c, o.keep)
+}
+
+// Fixed returns a copy whose fd is an index into the ring's registered file
+// table (IOSQE_FIXED_FILE) instead of a file descriptor.
+func (o Op[T]) Fixed() Op[T] {
+	o.sqe.Flags |= ring.SQEFixedFile
+	return o
+}
+
+// Async returns a copy that the kernel punts to an io-wq worker at once
+// (IOSQE_ASYNC) instead of first trying a non-blocking attempt.
+func (o Op[T]) Async() Op[T] {
+	o.sqe.Flags |= ring.SQEAsync
+	return o
+}
+
+// Personality returns a copy that runs with the credentials registered as
+// personality id (IORING_REGISTER_PERSONALITY).
+func (o Op[T]) Personality(id uint16) Op[T] {
+	o.sqe.Personality = id
+	return o
+}
+
+// SkipSuccess returns a copy that posts no CQE when it succeeds
+// (IOSQE_CQE_SKIP_SUCCESS, 5.17). Its value is then not known; use it for
+// operations whose success carries no information.
+func (o Op[T]) SkipSuccess() Op[T] {
+	o.sqe.Flags |= ring.SQECQESkipSuccess
+	return o
+}
+
+// fixedBufferOps maps an opcode to its registered-buffer twin.
+var fixedBufferOps = map[ring.Op]ring.Op{
+	ring.OpRead:   ring.OpReadFixed,
+	ring.OpWrite:  ring.OpWriteFixed,
+	ring.OpReadv:  ring.OpReadvFixed,
+	ring.OpWritev: ring.OpWritevFixed,
+}
+
+// FixedBuffer returns a copy that uses the registered buffer at index
+// (IORING_REGISTER_BUFFERS): READ becomes READ_FIXED, WRITE WRITE_FIXED,
+// READV READV_FIXED (6.15) and WRITEV WRITEV_FIXED (6.15). The memory must
+// lie inside that registered buffer. Other operations get an error.
+func (o Op[T]) FixedBuffer(index uint16) Op[T] {
+	fixed, ok := fixedBufferOps[o.sqe.Opcode]
+	if !ok {
+		if o.err == nil {
+			o.err = &ArgError{Op: o.sqe.Opcode, Reason: "has no registered-buffer form"}
+		}
+		return o
+	}
+	o.sqe.Opcode = fixed
+	o.sqe.BufIndex = index
+	return o
+}
+
+// ArgError is a bad argument found while building an operation.
+type ArgError struct {
+	Op     ring.Op
+	Reason string
+}
+
+func (e *ArgError) Error() string { return "io_uring " + e.Op.String() + ": " + e.Reason }
+
+// Is matches syscall.EINVAL, the errno the kernel would have returned.
+func (e *ArgError) Is(target error) bool { return target == syscall.EINVAL }
+
+// withErr returns o carrying a build error (the first one wins).
+func (o Op[T]) withErr(reason string) Op[T] {
+	if o.err == nil {
+		o.err = &ArgError{Op: o.sqe.Opcode, Reason: reason}
+	}
+	return o
+}
