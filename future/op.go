@@ -150,10 +150,7 @@ var fixedBufferOps = map[ring.Op]ring.Op{
 func (o Op[T]) FixedBuffer(index uint16) Op[T] {
 	fixed, ok := fixedBufferOps[o.sqe.Opcode]
 	if !ok {
-		if o.err == nil {
-			o.err = &ArgError{Op: o.sqe.Opcode, Reason: "has no registered-buffer form"}
-		}
-		return o
+		return o.withErr("has no registered-buffer form")
 	}
 	o.sqe.Opcode = fixed
 	o.sqe.BufIndex = index
