@@ -45,13 +45,17 @@ func (r *Ring) peek() *CQE {
 // CQE points into the ring: read it, then release its slot with CQESeen.
 // When the CQ is empty but the kernel holds overflowed CQEs
 // (IORING_SQ_CQ_OVERFLOW) or pending task work (IORING_SQ_TASKRUN),
-// PeekCQE enters the kernel once to flush them.
+// PeekCQE enters the kernel once, submitting nothing, to flush them. After
+// Close it returns ErrClosed.
 func (r *Ring) PeekCQE() (*CQE, error) {
 	if c := r.peek(); c != nil {
 		return c, nil
 	}
+	if r.closed {
+		return nil, ErrClosed
+	}
 	if r.cqNeedsFlush() {
-		if _, err := r.GetEvents(); err != nil {
+		if err := r.flushCQ(); err != nil {
 			return nil, err
 		}
 		return r.peek(), nil

@@ -9,24 +9,34 @@ import (
 // When to enter the kernel (liburing's queue.c policy, in one place):
 //   - submit: only when there are SQEs to hand over, and under SQPOLL only
 //     when the poller sleeps (IORING_SQ_NEED_WAKEUP, read after the tail
-//     store) or the SQ is full;
+//     store) or the SQ is full (SQWait);
 //   - GETEVENTS: when waiting, when the kernel holds overflowed CQEs or
 //     task work (IORING_SQ_CQ_OVERFLOW / IORING_SQ_TASKRUN), and on every
-//     enter of a DEFER_TASKRUN ring, whose completions post only then.
+//     enter of a DEFER_TASKRUN ring, whose completions post only then;
+//   - a wait is split from its submission: the SQEs go in with an enter
+//     that cannot sleep (RawSyscall6, no scheduler round trip), and only if
+//     the CQ then holds fewer than the wanted CQEs does a second, blocking
+//     enter (Syscall6) wait. Requests that complete inline (NOP, cached
+//     reads, most sockets with data ready) then cost one cheap syscall, and
+//     a wait that really sleeps pays about 180 ns more on a path that costs
+//     microseconds (../shared/bench/README.md, syscall floor).
+//
 // EINTR is retried (with the time that remains, for timed waits); EBUSY and
 // EAGAIN come back as ErrBusy and ErrAgain; everything else is a
 // *SyscallError wrapping the errno.
 
 // Submit hands the SQEs filled since the last Submit to the kernel and
-// returns how many it consumed. It does not wait.
+// returns how many it consumed (under SQPOLL: how many were published to
+// the poller). It does not wait.
 func (r *Ring) Submit() (int, error) {
 	return r.submit(0, false)
 }
 
-// SubmitAndWait submits like Submit, then waits until at least waitNr CQEs
-// are in the CQ. It returns how many SQEs were submitted.
+// SubmitAndWait submits like Submit, then waits until at least waitNr CQ
+// slots are filled (at most the CQ size: a larger waitNr waits for a full
+// CQ). It returns how many SQEs were submitted.
 func (r *Ring) SubmitAndWait(waitNr uint32) (int, error) {
-	return r.submit(waitNr, waitNr > 0)
+	return r.submit(waitNr, false)
 }
 
 // GetEvents enters with GETEVENTS and nothing to wait for: it flushes
@@ -40,58 +50,115 @@ func (r *Ring) submit(waitNr uint32, getEvents bool) (int, error) {
 	if r.closed {
 		return 0, ErrClosed
 	}
+	published, pending := r.flushSQ()
+	sqpoll := r.flags&SetupSQPoll != 0
 	submitted := 0
-	for {
-		pending := r.flushSQ()
-		flags := r.enterFlags
-		enter := false
-		if pending > 0 {
-			if r.flags&SetupSQPoll == 0 {
-				enter = true
-			} else if r.sqFlags()&SQNeedWakeup != 0 {
-				// The atomic tail store in flushSQ orders before this load.
-				flags |= EnterSQWakeup
-				enter = true
-			}
-		}
-		if getEvents || waitNr > 0 || r.cqNeedsFlush() || (enter && r.flags&SetupDeferTaskrun != 0) {
-			flags |= EnterGetEvents
+	flags := r.enterFlags
+	var toSubmit uint32
+	enter := false
+	if sqpoll {
+		// The poller submits; enter only to wake it. The atomic tail store
+		// in flushSQ orders before this NEED_WAKEUP load.
+		submitted = int(published)
+		if pending > 0 && r.sqFlags()&SQNeedWakeup != 0 {
+			flags |= EnterSQWakeup
 			enter = true
 		}
-		if !enter {
-			return submitted + int(pending), nil
+	} else if pending > 0 {
+		toSubmit, enter = pending, true
+	}
+	if getEvents || r.cqNeedsFlush() || (enter && r.flags&SetupDeferTaskrun != 0) {
+		flags |= EnterGetEvents
+		enter = true
+	}
+	if enter {
+		for {
+			n, errno := sysEnter(r.enterFd, toSubmit, 0, flags, nil, 0)
+			if errno == syscall.EINTR {
+				continue
+			}
+			if errno != 0 {
+				return submitted, enterError(errno)
+			}
+			if !sqpoll {
+				submitted = n
+			}
+			break
 		}
-		toSubmit := pending
-		if r.flags&SetupSQPoll != 0 {
-			toSubmit = 0 // the poller submits; enter only wakes it or waits
+	}
+	if waitNr == 0 {
+		return submitted, nil
+	}
+	return submitted, r.wait(waitNr)
+}
+
+// wait blocks in GETEVENTS until the CQ holds min(waitNr, CQ size) CQEs.
+// The kernel returns EINTR when a signal cuts the wait short: retry.
+func (r *Ring) wait(waitNr uint32) error {
+	want := min(waitNr, r.cq.entries)
+	for r.CQReady() < want {
+		_, errno := sysEnter(r.enterFd, 0, want, r.enterFlags|EnterGetEvents, nil, 0)
+		switch errno {
+		case 0:
+			return nil // the kernel's own count said enough
+		case syscall.EINTR:
+		default:
+			return enterError(errno)
 		}
-		n, errno := sysEnter(r.enterFd, toSubmit, waitNr, flags, nil, 0)
-		if errno == syscall.EINTR {
-			continue
+	}
+	return nil
+}
+
+// flushCQ enters with GETEVENTS only, submitting nothing and not waiting:
+// overflowed CQEs move into the CQ and pending task work runs. Unlike
+// GetEvents it leaves SQEs the caller is still filling unpublished.
+func (r *Ring) flushCQ() error {
+	for {
+		_, errno := sysEnter(r.enterFd, 0, 0, r.enterFlags|EnterGetEvents, nil, 0)
+		switch errno {
+		case 0:
+			return nil
+		case syscall.EINTR:
+		default:
+			return enterError(errno)
 		}
-		if errno != 0 {
-			return submitted, enterError(errno)
-		}
-		if r.flags&SetupSQPoll != 0 {
-			n = int(pending)
-		}
-		submitted += n
-		// A wait cut short after a submission (a signal) returns the count,
-		// not EINTR: keep waiting until waitNr CQEs are there.
-		if waitNr == 0 || r.CQReady() >= waitNr {
-			return submitted, nil
-		}
-		getEvents = true
 	}
 }
 
+// SQWait waits on an SQPOLL ring until the poller has consumed an SQE, so
+// GetSQE has room again (IORING_ENTER_SQ_WAIT, 5.10). It wakes the poller
+// if it sleeps. It returns at once if the SQ has room or the ring has no
+// SQPOLL thread (then Submit frees the SQ).
+func (r *Ring) SQWait() error {
+	if r.closed {
+		return ErrClosed
+	}
+	for r.flags&SetupSQPoll != 0 && r.SQSpace() == 0 {
+		r.flushSQ()
+		flags := r.enterFlags | EnterSQWait
+		if r.sqFlags()&SQNeedWakeup != 0 {
+			flags |= EnterSQWakeup
+		}
+		_, errno := sysEnter(r.enterFd, 0, 0, flags, nil, 0)
+		if errno != 0 && errno != syscall.EINTR {
+			return enterError(errno)
+		}
+	}
+	return nil
+}
+
 // SubmitAndWaitTimeout submits, then waits until at least waitNr CQEs are
-// in the CQ or timeout has passed, whichever comes first; on timeout the
-// error wraps syscall.ETIME. minWait (FEAT_MIN_TIMEOUT, 6.12) makes the
-// kernel return after minWait with whatever has completed once at least one
-// CQE is there; 0 disables it. Needs FEAT_EXT_ARG (5.11). EINTR is retried
-// with the time that remains.
+// in the CQ (at least 1, at most the CQ size) or timeout has passed,
+// whichever comes first; on timeout the error wraps syscall.ETIME.
+// minWait (FEAT_MIN_TIMEOUT, 6.12) makes the kernel return after minWait
+// with whatever has completed once at least one CQE is there; 0 disables
+// it. Needs FEAT_EXT_ARG (5.11). EINTR is retried with the time that
+// remains.
 func (r *Ring) SubmitAndWaitTimeout(waitNr uint32, timeout, minWait time.Duration) (int, error) {
+	return r.waitTimeout(waitNr, timeout, minWait, true)
+}
+
+func (r *Ring) waitTimeout(waitNr uint32, timeout, minWait time.Duration, submit bool) (int, error) {
 	if r.closed {
 		return 0, ErrClosed
 	}
@@ -101,17 +168,22 @@ func (r *Ring) SubmitAndWaitTimeout(waitNr uint32, timeout, minWait time.Duratio
 	if minWait > 0 && r.params.Features&FeatMinTimeout == 0 {
 		return 0, &NotSupportedError{What: "IORING_FEAT_MIN_TIMEOUT", Kernel: KernelVersion{6, 12}}
 	}
-	want := max(waitNr, 1)
+	want := min(max(waitNr, 1), r.cq.entries)
 	deadline := time.Now().Add(timeout)
+	sqpoll := r.flags&SetupSQPoll != 0
 	submitted := 0
 	for {
-		pending := r.flushSQ()
 		flags := r.enterFlags | EnterGetEvents | EnterExtArg
-		toSubmit := pending
-		if r.flags&SetupSQPoll != 0 {
-			toSubmit = 0
-			if pending > 0 && r.sqFlags()&SQNeedWakeup != 0 {
-				flags |= EnterSQWakeup
+		var toSubmit uint32
+		if submit {
+			published, pending := r.flushSQ()
+			if sqpoll {
+				submitted += int(published)
+				if pending > 0 && r.sqFlags()&SQNeedWakeup != 0 {
+					flags |= EnterSQWakeup
+				}
+			} else {
+				toSubmit = pending
 			}
 		}
 		left := max(time.Until(deadline), 0)
@@ -121,50 +193,53 @@ func (r *Ring) SubmitAndWaitTimeout(waitNr uint32, timeout, minWait time.Duratio
 		switch {
 		case errno == syscall.EINTR:
 		case errno != 0:
-			return submitted, enterError(errno)
-		case r.flags&SetupSQPoll != 0:
-			submitted += int(pending)
+			return submitted, enterError(errno) // ETIME: the timeout passed
+		case toSubmit == 0 || n == 0:
+			return submitted, nil // the wait's own outcome: satisfied
 		default:
+			// The kernel returns the submit count, hiding the wait's ETIME
+			// or EINTR: check the CQ and the clock ourselves.
 			submitted += n
-		}
-		// The kernel returns the submit count, not ETIME or EINTR, when it
-		// submitted something: check the CQ and the clock ourselves.
-		if r.CQReady() >= want || (minWait > 0 && errno == 0) {
-			return submitted, nil
+			if r.CQReady() >= want {
+				return submitted, nil
+			}
 		}
 		if !time.Now().Before(deadline) {
+			if r.CQReady() >= 1 && minWait > 0 {
+				return submitted, nil
+			}
 			return submitted, enterError(syscall.ETIME)
 		}
 	}
 }
 
-// WaitCQE returns the next CQE, waiting for one if the CQ is empty.
+// WaitCQE returns the next CQE, waiting for one if the CQ is empty. It
+// submits nothing.
 func (r *Ring) WaitCQE() (*CQE, error) {
 	for {
 		c, err := r.PeekCQE()
 		if c != nil || err != nil {
 			return c, err
 		}
-		if _, err := r.submit(1, true); err != nil {
+		if err := r.wait(1); err != nil {
 			return nil, err
 		}
 	}
 }
 
 // WaitCQETimeout is WaitCQE with a timeout; on timeout the error wraps
-// syscall.ETIME.
+// syscall.ETIME. It submits nothing.
 func (r *Ring) WaitCQETimeout(timeout time.Duration) (*CQE, error) {
-	c, err := r.PeekCQE()
-	if c != nil || err != nil {
-		return c, err
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := r.PeekCQE()
+		if c != nil || err != nil {
+			return c, err
+		}
+		if _, err := r.waitTimeout(1, time.Until(deadline), 0, false); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := r.SubmitAndWaitTimeout(1, timeout, 0); err != nil {
-		return nil, err
-	}
-	if c, err = r.PeekCQE(); c == nil && err == nil {
-		err = enterError(syscall.ETIME)
-	}
-	return c, err
 }
 
 // enterError maps an io_uring_enter errno to the library's error.

@@ -32,6 +32,11 @@ type Ring struct {
 	ts  Timespec
 
 	reg registrations // memory handed to the kernel by io_uring_register (register_state.go)
+
+	// After Close the queue pointers aim here instead of at unmapped
+	// memory: an empty, zero-sized ring, so GetSQE returns nil and the CQ
+	// is empty without a closed check on the hot path.
+	closedWords [8]uint32
 }
 
 type submissionQueue struct {
@@ -247,6 +252,7 @@ func (r *Ring) Close() error {
 		return nil
 	}
 	r.closed = true
+	r.detachQueues()
 	if r.regIndex >= 0 && r.flags&SetupRegisteredFdOnly == 0 {
 		_ = r.UnregisterRingFd()
 	}
@@ -254,6 +260,14 @@ func (r *Ring) Close() error {
 	err := r.closeFd()
 	r.freeOwnMem()
 	return err
+}
+
+// detachQueues points the SQ and CQ at the Ring's own zero words, so that a
+// use after Close reads an empty ring instead of unmapped memory.
+func (r *Ring) detachQueues() {
+	w := &r.closedWords
+	r.sq = submissionQueue{khead: &w[0], ktail: &w[1], kflags: &w[2], kdropped: &w[3], sqeShift: r.sq.sqeShift}
+	r.cq = completionQueue{khead: &w[4], ktail: &w[5], koverflow: &w[6], kflags: &w[7]}
 }
 
 func (r *Ring) unmap() {

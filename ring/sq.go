@@ -57,16 +57,19 @@ func (r *Ring) SQReady() uint32 {
 func (r *Ring) UnpublishedSQEs() uint32 { return r.sq.sqeTail - r.sq.sqeHead }
 
 // flushSQ publishes the SQEs handed out since the last flush with one
-// atomic tail store and returns how many the kernel has yet to consume.
-func (r *Ring) flushSQ() uint32 {
+// atomic tail store. It returns how many it published now and how many the
+// kernel has yet to consume in all (more than published when an earlier
+// submission was cut short, or while the SQPOLL thread lags behind).
+func (r *Ring) flushSQ() (published, pending uint32) {
 	sq := &r.sq
 	tail := sq.sqeTail
-	if sq.sqeHead != tail {
+	published = tail - sq.sqeHead
+	if published != 0 {
 		sq.sqeHead = tail
 		// Release: every SQE write above happens before the kernel sees the tail.
 		atomic.StoreUint32(sq.ktail, tail)
 	}
-	return tail - atomic.LoadUint32(sq.khead)
+	return published, tail - atomic.LoadUint32(sq.khead)
 }
 
 // sqFlags is the kernel-written SQ ring flags word.

@@ -18,14 +18,14 @@ func sysSetup(entries uint32, p *Params) (int, syscall.Errno) {
 	return int(fd), errno
 }
 
-// sysEnter calls io_uring_enter(2). An enter that may sleep (minComplete > 0)
-// goes through Syscall6 so the runtime hands the P to another thread; one
-// that cannot sleep uses RawSyscall6 and saves the scheduler round trip
-// (about 50 ns, ../shared/bench/README.md).
+// sysEnter calls io_uring_enter(2). An enter that may sleep (minComplete >
+// 0, or IORING_ENTER_SQ_WAIT) goes through Syscall6 so the runtime hands
+// the P to another thread; one that cannot sleep uses RawSyscall6 and saves
+// the scheduler round trip (30-50 ns, ../shared/bench/README.md).
 func sysEnter(fd int, toSubmit, minComplete uint32, flags EnterFlags, arg unsafe.Pointer, argSz uintptr) (int, syscall.Errno) {
 	var n uintptr
 	var errno syscall.Errno
-	if minComplete == 0 {
+	if minComplete == 0 && flags&EnterSQWait == 0 {
 		n, _, errno = unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), 0, uintptr(flags), uintptr(arg), argSz)
 	} else {
 		n, _, errno = unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete), uintptr(flags), uintptr(arg), argSz)
