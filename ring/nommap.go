@@ -24,13 +24,19 @@ func noMmapSizes(sq, cq uint32, f SetupFlags) (rings, sqes int) {
 	return pageRound(n), pageRound(int(sq) * int(sqeSize(f)))
 }
 
+// IORING_MAX_ENTRIES and IORING_MAX_CQ_ENTRIES: the kernel's limits, which
+// CLAMP clamps to.
+const (
+	maxSQEntries = 32768
+	maxCQEntries = 2 * maxSQEntries
+)
+
 // ringEntries computes the SQ and CQ sizes the kernel will choose.
 func ringEntries(entries uint32, c *config) (sq, cq uint32) {
-	const maxSQ, maxCQ = 32768, 65536
-	sq = roundPow2(min(entries, maxSQ))
+	sq = roundPow2(min(entries, maxSQEntries))
 	cq = 2 * sq
 	if c.flags&SetupCQSize != 0 {
-		cq = roundPow2(min(max(c.cqEntries, 1), maxCQ))
+		cq = roundPow2(min(max(c.cqEntries, 1), maxCQEntries))
 	}
 	return sq, cq
 }

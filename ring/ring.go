@@ -115,10 +115,11 @@ func New(entries uint32, opts ...Option) (*Ring, error) {
 func validate(entries uint32, c *config) error {
 	f := c.flags
 	rule := func(s string) error { return &SetupError{Rule: s} }
+	sq, cq := ringEntries(entries, c)
 	switch {
 	case entries == 0:
 		return rule("entries must be at least 1")
-	case entries > 32768 && f&SetupClamp == 0:
+	case entries > maxSQEntries && f&SetupClamp == 0:
 		return rule("entries must be at most 32768 (or use WithClamp)")
 	case f&^setupFlagsKnown != 0:
 		return &NotSupportedError{What: "IORING_SETUP flags " + hex(uint64(f&^setupFlagsKnown))}
@@ -134,7 +135,11 @@ func validate(entries uint32, c *config) error {
 		return rule("SQPOLL cannot be combined with COOP_TASKRUN")
 	case f&SetupCQSize != 0 && c.cqEntries == 0:
 		return rule("CQSIZE needs a CQ size of at least 1")
-	case f&SetupCQSize != 0 && c.cqEntries < entries && f&SetupClamp == 0:
+	case f&SetupCQSize != 0 && c.cqEntries > maxCQEntries && f&SetupClamp == 0:
+		return rule("CQSIZE must be at most 65536 entries (or use WithClamp)")
+	case f&SetupCQSize != 0 && cq < sq:
+		// The kernel compares the sizes after rounding both up to powers
+		// of two (and after CLAMP), so 7 CQ entries for 8 SQEs is fine.
 		return rule("CQSIZE needs at least as many CQ entries as SQ entries")
 	case f&SetupRegisteredFdOnly != 0 && f&SetupNoMmap == 0:
 		return rule("REGISTERED_FD_ONLY needs NO_MMAP")
