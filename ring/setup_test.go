@@ -4,10 +4,12 @@ package ring_test
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -294,5 +296,469 @@ func TestSetupSQE128(t *testing.T) {
 	}
 	if plain := newRing(t, 4); plain.GetSQE128() != nil {
 		t.Error("GetSQE128 on a 64-byte-SQE ring: want nil")
+	}
+}
+
+// bigNop queues a NOP that asks for a 32-byte CQE (IORING_NOP_CQE32, 6.18);
+// the kernel copies the SQE's off and addr into big_cqe.
+func bigNop(t testing.TB, r *ring.Ring, userData, extra1, extra2 uint64) {
+	t.Helper()
+	sqe := nops(t, r, userData)[0]
+	sqe.OpFlags = ring.NopCQE32
+	sqe.Off, sqe.Addr = extra1, extra2
+}
+
+func TestSetupCQE32(t *testing.T) {
+	r := newRing(t, 4, ring.WithCQE32())
+	nops(t, r, 1)
+	bigNop(t, r, 2, 0x1111, 0x2222)
+	if _, err := r.SubmitAndWait(2); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]ring.CQE32, 4)
+	got = got[:r.PeekBatch32(got)]
+	want := []ring.CQE32{{CQE: ring.CQE{UserData: 1}}, {CQE: ring.CQE{UserData: 2}, Big: [2]uint64{0x1111, 0x2222}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("32-byte CQEs (-want +got):\n%s", diff)
+	}
+	// Every CQE of a CQE32 ring has a big part, through PeekCQE too.
+	bigNop(t, r, 3, 7, 8)
+	if _, err := r.SubmitAndWait(1); err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.PeekCQE()
+	if err != nil || c == nil {
+		t.Fatalf("PeekCQE = %v, %v", c, err)
+	}
+	if diff := cmp.Diff(&[2]uint64{7, 8}, r.BigCQE(c)); diff != "" {
+		t.Errorf("BigCQE (-want +got):\n%s", diff)
+	}
+	r.CQESeen(c)
+}
+
+// TestSetupCQEMixed: on a CQE_MIXED ring a 32-byte CQE carries
+// IORING_CQE_F_32 and takes two slots; when only one slot is left before
+// the wrap the kernel posts an IORING_CQE_F_SKIP filler there, which
+// PeekCQE and PeekBatch skip.
+func TestSetupCQEMixed(t *testing.T) {
+	t.Run("PeekCQE", func(t *testing.T) {
+		r := newRing(t, 4, ring.WithCQEMixed()) // 8 CQ slots
+		nopRoundTrip(t, r, 4)
+		nopRoundTrip(t, r, 3) // head at 7: one slot before the wrap
+		bigNop(t, r, 100, 0xaaaa, 0xbbbb)
+		if _, err := r.SubmitAndWait(1); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.CQReady(); got != 3 {
+			t.Errorf("CQReady = %d, want 3 slots (filler + 32-byte CQE)", got)
+		}
+		c, err := r.PeekCQE()
+		if err != nil || c == nil {
+			t.Fatalf("PeekCQE = %v, %v", c, err)
+		}
+		if diff := cmp.Diff(ring.CQE{UserData: 100, Flags: ring.CQEF32}, *c); diff != "" {
+			t.Errorf("CQE after the filler (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(&[2]uint64{0xaaaa, 0xbbbb}, r.BigCQE(c)); diff != "" {
+			t.Errorf("BigCQE (-want +got):\n%s", diff)
+		}
+		r.CQESeen(c)
+		if got, head := r.CQReady(), r.CQHead(); got != 0 || head != 10 {
+			t.Errorf("after CQESeen: CQReady %d, head %d; want 0, 10", got, head)
+		}
+		nopRoundTrip(t, r, 2) // the ring goes on after the wrap
+	})
+	t.Run("PeekBatch32", func(t *testing.T) {
+		r := newRing(t, 4, ring.WithCQEMixed())
+		nopRoundTrip(t, r, 4)
+		nopRoundTrip(t, r, 3)
+		bigNop(t, r, 100, 1, 2)
+		nops(t, r, 101)
+		bigNop(t, r, 102, 3, 4)
+		if _, err := r.SubmitAndWait(3); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]ring.CQE32, 8)
+		got = got[:r.PeekBatch32(got)]
+		want := []ring.CQE32{
+			{CQE: ring.CQE{UserData: 100, Flags: ring.CQEF32}, Big: [2]uint64{1, 2}},
+			{CQE: ring.CQE{UserData: 101}},
+			{CQE: ring.CQE{UserData: 102, Flags: ring.CQEF32}, Big: [2]uint64{3, 4}},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("mixed CQEs across the wrap (-want +got):\n%s", diff)
+		}
+		if got := r.CQReady(); got != 0 {
+			t.Errorf("CQReady = %d after PeekBatch32, want 0", got)
+		}
+	})
+	t.Run("PeekBatch", func(t *testing.T) {
+		r := newRing(t, 4, ring.WithCQEMixed())
+		nopRoundTrip(t, r, 4)
+		nopRoundTrip(t, r, 3)
+		bigNop(t, r, 100, 1, 2)
+		nops(t, r, 101)
+		if _, err := r.SubmitAndWait(2); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]ring.CQE, 8)
+		got = got[:r.PeekBatch(got)]
+		want := []ring.CQE{{UserData: 100, Flags: ring.CQEF32}, {UserData: 101}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("mixed CQEs, 16-byte parts (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("plain ring refuses NOP_CQE32", func(t *testing.T) {
+		r := newRing(t, 4)
+		bigNop(t, r, 1, 0, 0)
+		if _, err := r.SubmitAndWait(1); err != nil {
+			t.Fatal(err)
+		}
+		want := []ring.CQE{{UserData: 1, Res: -int32(syscall.EINVAL)}}
+		if diff := cmp.Diff(want, reap(t, r, 1)); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+}
+
+// onOtherThread runs f on a goroutine locked to a new OS thread and waits.
+func onOtherThread(f func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		// The thread exits with the goroutine: no other goroutine runs on
+		// it afterwards, carrying io_uring task state it did not expect.
+		f()
+	}()
+	<-done
+}
+
+func TestSetupSingleIssuer(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r := newRing(t, 8, ring.WithSingleIssuer())
+	nopRoundTrip(t, r, 2)
+	var err error
+	onOtherThread(func() {
+		nops(t, r, 7)
+		_, err = r.Submit()
+	})
+	if !errors.Is(err, syscall.EEXIST) {
+		t.Fatalf("Submit from another thread: err = %v, want EEXIST", err)
+	}
+	// The refused SQE stayed in the SQ; the issuer submits it.
+	if n, err := r.SubmitAndWait(1); err != nil || n != 1 {
+		t.Fatalf("SubmitAndWait on the issuer = %d, %v", n, err)
+	}
+	if diff := cmp.Diff([]ring.CQE{{UserData: 7}}, reap(t, r, 1)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// pipeRead queues a READ of one byte from the read end of a new pipe, and
+// returns the write end. The read waits in the kernel's poll until the
+// test writes; the completion then arrives through task work.
+func pipeRead(t testing.TB, r *ring.Ring, userData uint64) (writeFd int) {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
+	buf := make([]byte, 1)
+	t.Cleanup(func() { runtime.KeepAlive(buf) })
+	sqe := r.GetSQE()
+	sqe.PrepRW(ring.OpRead, int32(p[0]), uint64(uintptr(unsafe.Pointer(&buf[0]))), 1, 0)
+	sqe.UserData = userData
+	if _, err := r.Submit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.CQReady(); got != 0 {
+		t.Fatalf("CQReady = %d before the pipe has data", got)
+	}
+	return p[1]
+}
+
+// TestSetupTaskrun: with DEFER_TASKRUN a completion that comes from task
+// work (a poll-driven pipe read) is posted only when the issuer enters with
+// GETEVENTS; with TASKRUN_FLAG the kernel says so in IORING_SQ_TASKRUN and
+// PeekCQE enters to run it.
+func TestSetupTaskrun(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []ring.Option
+		flag bool // IORING_SQ_TASKRUN expected
+	}{
+		{"SINGLE_ISSUER|DEFER_TASKRUN", []ring.Option{ring.WithSingleIssuer(), ring.WithDeferTaskrun()}, false},
+		{"SINGLE_ISSUER|DEFER_TASKRUN|TASKRUN_FLAG", []ring.Option{ring.WithSingleIssuer(), ring.WithDeferTaskrun(), ring.WithTaskrunFlag()}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := newRing(t, 8, tt.opts...)
+			w := pipeRead(t, r, 9)
+			if _, err := unix.Write(w, []byte{'x'}); err != nil {
+				t.Fatal(err)
+			}
+			// The poll wakeup queued the completion on the ring's work
+			// list; nothing is posted until the issuer enters.
+			if got := r.CQReady(); got != 0 {
+				t.Errorf("CQReady = %d right after the write, want 0 (completion deferred)", got)
+			}
+			if got := r.SQFlags()&ring.SQTaskrun != 0; got != tt.flag {
+				t.Errorf("IORING_SQ_TASKRUN = %v, want %v", got, tt.flag)
+			}
+			var c *ring.CQE
+			var err error
+			if tt.flag {
+				c, err = r.PeekCQE() // sees the flag, enters once
+			} else {
+				if c, err = r.PeekCQE(); c != nil || err != nil {
+					t.Fatalf("PeekCQE = %v, %v without the flag; want nothing", c, err)
+				}
+				c, err = r.WaitCQE() // GETEVENTS runs the deferred work
+			}
+			if err != nil || c == nil {
+				t.Fatalf("CQE = %v, %v", c, err)
+			}
+			if diff := cmp.Diff(ring.CQE{UserData: 9, Res: 1}, *c); diff != "" {
+				t.Errorf("read CQE (-want +got):\n%s", diff)
+			}
+			r.CQESeen(c)
+			if r.SQFlags()&ring.SQTaskrun != 0 {
+				t.Errorf("IORING_SQ_TASKRUN still set after the task work ran")
+			}
+		})
+	}
+	// COOP_TASKRUN queues the work on the submitting thread without an
+	// IPI; it runs at that thread's next kernel entry or exit. A write
+	// from this thread therefore completes the read on the way out of
+	// write(2); a write from another thread leaves IORING_SQ_TASKRUN set
+	// until this thread enters the kernel, unless a signal (Go's
+	// preemption) gets there first, so both outcomes are accepted there.
+	t.Run("COOP_TASKRUN|TASKRUN_FLAG same thread", func(t *testing.T) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		r := newRing(t, 8, ring.WithCoopTaskrun(), ring.WithTaskrunFlag())
+		w := pipeRead(t, r, 9)
+		if _, err := unix.Write(w, []byte{'x'}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]ring.CQE{{UserData: 9, Res: 1}}, reap(t, r, 1)); diff != "" {
+			t.Errorf("read CQE (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("COOP_TASKRUN|TASKRUN_FLAG other thread", func(t *testing.T) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		r := newRing(t, 8, ring.WithCoopTaskrun(), ring.WithTaskrunFlag())
+		w := pipeRead(t, r, 9)
+		wrote := make(chan error, 1)
+		go func() {
+			_, err := unix.Write(w, []byte{'x'})
+			wrote <- err
+		}()
+		// Spin without syscalls until the kernel flags the work or (if a
+		// signal ran it) posts the CQE.
+		deadline := time.Now().Add(10 * time.Second)
+		for r.SQFlags()&ring.SQTaskrun == 0 && r.CQReady() == 0 && time.Now().Before(deadline) {
+		}
+		sawFlag := r.SQFlags()&ring.SQTaskrun != 0
+		c, err := r.PeekCQE()
+		if err != nil || c == nil {
+			t.Fatalf("PeekCQE = %v, %v (IORING_SQ_TASKRUN seen: %v)", c, err, sawFlag)
+		}
+		if diff := cmp.Diff(ring.CQE{UserData: 9, Res: 1}, *c); diff != "" {
+			t.Errorf("read CQE (-want +got):\n%s", diff)
+		}
+		r.CQESeen(c)
+		if err := <-wrote; err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("IORING_SQ_TASKRUN seen before the CQE: %v", sawFlag)
+	})
+}
+
+func TestSetupNoMmapCallerMemory(t *testing.T) {
+	ringsSize, sqesSize := ring.NoMmapSizes(8, ring.WithNoMmap(nil, nil))
+	if ringsSize != 4096 || sqesSize != 4096 {
+		t.Errorf("NoMmapSizes(8) = %d, %d; want one page each", ringsSize, sqesSize)
+	}
+	mem := func(n int) []byte {
+		b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_ANONYMOUS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Munmap(b) }) // after the ring's Close (cleanups run last-in first-out)
+		return b
+	}
+	rings, sqes := mem(ringsSize), mem(sqesSize)
+	r := newRing(t, 8, ring.WithNoMmap(rings, sqes))
+	if got := r.Flags(); got != ring.SetupNoMmap {
+		t.Errorf("Flags() = %v, want NO_MMAP", got)
+	}
+	p := r.Params()
+	if p.CQOff.UserAddr != uint64(uintptr(unsafe.Pointer(&rings[0]))) || p.SQOff.UserAddr != uint64(uintptr(unsafe.Pointer(&sqes[0]))) {
+		t.Errorf("user_addr = %#x/%#x, want the caller's memory", p.CQOff.UserAddr, p.SQOff.UserAddr)
+	}
+	// The SQE the ring hands out is the caller's memory: slot 0 at sqes[0].
+	sqe := r.GetSQE()
+	if unsafe.Pointer(sqe) != unsafe.Pointer(&sqes[0]) {
+		t.Fatalf("first SQE at %p, want the caller's SQE memory %p", sqe, &sqes[0])
+	}
+	sqe.PrepNop()
+	sqe.UserData = 0x1234
+	if _, err := r.SubmitAndWait(1); err != nil {
+		t.Fatal(err)
+	}
+	// And the kernel wrote the CQE into the caller's ring memory.
+	c, err := r.PeekCQE()
+	if err != nil || c == nil {
+		t.Fatalf("PeekCQE = %v, %v", c, err)
+	}
+	if start, end := uintptr(unsafe.Pointer(&rings[0])), uintptr(unsafe.Pointer(&rings[len(rings)-1])); uintptr(unsafe.Pointer(c)) < start || uintptr(unsafe.Pointer(c)) > end {
+		t.Errorf("CQE at %p, outside the caller's ring memory", c)
+	}
+	if diff := cmp.Diff(ring.CQE{UserData: 0x1234}, *c); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	r.CQESeen(c)
+	nopRoundTrip(t, r, 8)
+
+	_, err = ring.New(8, ring.WithNoMmap(rings[:100], sqes))
+	var se *ring.SetupError
+	if !errors.As(err, &se) || se.Rule != "NO_MMAP memory too small: need 4096 bytes for the rings and 4096 for the SQEs (NoMmapSizes)" {
+		t.Errorf("too little memory: err = %v", err)
+	}
+}
+
+func TestSetupRegisteredFdOnly(t *testing.T) {
+	// The registered index lives in this thread's table.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r := newRing(t, 8, ring.WithNoMmap(nil, nil), ring.WithRegisteredFdOnly())
+	if got := r.Flags(); got != ring.SetupNoMmap|ring.SetupRegisteredFdOnly {
+		t.Errorf("Flags() = %v", got)
+	}
+	if fd := r.Fd(); fd != -1 {
+		t.Errorf("Fd() = %d, want -1: the ring has no fd", fd)
+	}
+	nopRoundTrip(t, r, 8)
+	// Another thread has no such registered index.
+	var err error
+	onOtherThread(func() {
+		nops(t, r, 1)
+		_, err = r.Submit()
+	})
+	if !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.EBADF) {
+		t.Errorf("Submit from another thread: err = %v, want EINVAL or EBADF", err)
+	}
+	if n, err := r.SubmitAndWait(1); err != nil || n != 1 {
+		t.Fatalf("SubmitAndWait = %d, %v", n, err)
+	}
+	reap(t, r, 1)
+	if err := r.Close(); err != nil {
+		t.Errorf("Close (unregisters the only reference): %v", err)
+	}
+}
+
+// TestRegisteredRingFdUsedAutomatically: after RegisterRingFd every enter
+// goes through the registered index (IORING_ENTER_REGISTERED_RING), which
+// exists only on the registering thread.
+func TestRegisteredRingFdUsedAutomatically(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r := newRing(t, 8)
+	idx, err := r.RegisterRingFd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx < 0 {
+		t.Fatalf("RegisterRingFd = %d", idx)
+	}
+	nopRoundTrip(t, r, 4)
+	onOtherThread(func() {
+		nops(t, r, 1)
+		_, err = r.Submit()
+	})
+	if !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.EBADF) {
+		t.Errorf("Submit from another thread with the registered index: err = %v, want EINVAL or EBADF", err)
+	}
+	if err := r.UnregisterRingFd(); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the plain fd: any thread may enter.
+	onOtherThread(func() { _, err = r.SubmitAndWait(1) })
+	if err != nil {
+		t.Fatalf("SubmitAndWait from another thread after UnregisterRingFd: %v", err)
+	}
+	if diff := cmp.Diff([]ring.CQE{{UserData: 1}}, reap(t, r, 1)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSetupErrors: every combination the kernel rejects is refused before
+// io_uring_setup with a *SetupError naming the rule; errors.Is matches
+// ErrInvalidSetup and EINVAL (what the kernel would have said).
+func TestSetupErrors(t *testing.T) {
+	page := make([]byte, 4096)
+	tests := []struct {
+		name    string
+		entries uint32
+		opts    []ring.Option
+		rule    string
+	}{
+		{"zero entries", 0, nil, "entries must be at least 1"},
+		{"too many entries", 32769, nil, "entries must be at most 32768 (or use WithClamp)"},
+		{"SQ_AFF without SQPOLL", 8, []ring.Option{ring.WithSQThreadCPU(0)}, "SQ_AFF needs SQPOLL"},
+		{"TASKRUN_FLAG alone", 8, []ring.Option{ring.WithTaskrunFlag()}, "TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN"},
+		{"DEFER_TASKRUN without SINGLE_ISSUER", 8, []ring.Option{ring.WithDeferTaskrun()}, "DEFER_TASKRUN needs SINGLE_ISSUER"},
+		{"SQPOLL with DEFER_TASKRUN", 8, []ring.Option{ring.WithSQPoll(0), ring.WithSingleIssuer(), ring.WithDeferTaskrun()},
+			"SQPOLL cannot be combined with DEFER_TASKRUN"},
+		{"SQPOLL with COOP_TASKRUN", 8, []ring.Option{ring.WithSQPoll(0), ring.WithCoopTaskrun()}, "SQPOLL cannot be combined with COOP_TASKRUN"},
+		{"CQSIZE zero", 8, []ring.Option{ring.WithCQSize(0)}, "CQSIZE needs a CQ size of at least 1"},
+		{"CQSIZE too big", 8, []ring.Option{ring.WithCQSize(65537)}, "CQSIZE must be at most 65536 entries (or use WithClamp)"},
+		{"CQSIZE below SQ", 8, []ring.Option{ring.WithCQSize(4)}, "CQSIZE needs at least as many CQ entries as SQ entries"},
+		{"CQSIZE below SQ with CLAMP", 8, []ring.Option{ring.WithCQSize(4), ring.WithClamp()}, "CQSIZE needs at least as many CQ entries as SQ entries"},
+		{"REGISTERED_FD_ONLY without NO_MMAP", 8, []ring.Option{ring.WithRegisteredFdOnly()}, "REGISTERED_FD_ONLY needs NO_MMAP"},
+		{"HYBRID_IOPOLL without IOPOLL", 8, []ring.Option{ring.WithHybridIOPoll()}, "HYBRID_IOPOLL needs IOPOLL"},
+		{"CQE_MIXED with CQE32", 8, []ring.Option{ring.WithCQEMixed(), ring.WithCQE32()}, "CQE_MIXED cannot be combined with CQE32"},
+		{"NO_MMAP ring memory only", 8, []ring.Option{ring.WithNoMmap(page, nil)}, "NO_MMAP needs both ring and SQE memory, or neither"},
+		{"NO_MMAP too small", 8, []ring.Option{ring.WithNoMmap(page[:64], page[:64])},
+			"NO_MMAP memory too small: need 4096 bytes for the rings and 4096 for the SQEs (NoMmapSizes)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ring.New(tt.entries, tt.opts...)
+			if err == nil {
+				r.Close()
+				t.Fatalf("New succeeded, want the rule %q", tt.rule)
+			}
+			var se *ring.SetupError
+			if !errors.As(err, &se) {
+				t.Fatalf("err = %T %v, want *ring.SetupError", err, err)
+			}
+			if diff := cmp.Diff(tt.rule, se.Rule); diff != "" {
+				t.Errorf("rule (-want +got):\n%s", diff)
+			}
+			if !errors.Is(err, ring.ErrInvalidSetup) || !errors.Is(err, syscall.EINVAL) {
+				t.Errorf("errors.Is(%v, ErrInvalidSetup / EINVAL) = false", err)
+			}
+			if got, want := err.Error(), "io_uring setup: "+tt.rule; got != want {
+				t.Errorf("Error() = %q, want %q", got, want)
+			}
+		})
+	}
+	// Flags newer than this package (SQE_MIXED is 6.19) are not supported.
+	_, err := ring.New(8, ring.WithFlags(1<<19))
+	if !errors.Is(err, ring.ErrNotSupported) {
+		t.Errorf("New with bit 19: err = %v, want ErrNotSupported", err)
+	}
+	// A rule only the kernel knows still names the call and the errno.
+	_, err = ring.New(8, ring.WithFlags(ring.SetupAttachWQ))
+	var sce *ring.SyscallError
+	if !errors.As(err, &sce) || sce.Call != "io_uring_setup" || !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("ATTACH_WQ to fd 0 (not a ring): err = %v, want io_uring_setup: EINVAL", err)
 	}
 }
