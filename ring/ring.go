@@ -256,11 +256,14 @@ func (r *Ring) Close() error {
 	if r.closed {
 		return nil
 	}
-	r.closed = true
-	r.detachQueues()
 	if r.regIndex >= 0 && r.flags&SetupRegisteredFdOnly == 0 {
+		// Before closed is set, which register refuses: a registered ring
+		// fd left in the thread's table would keep the ring alive until
+		// the thread exits.
 		_ = r.UnregisterRingFd()
 	}
+	r.closed = true
+	r.detachQueues()
 	r.unmap()
 	err := r.closeFd()
 	r.freeOwnMem()

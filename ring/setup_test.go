@@ -48,8 +48,8 @@ func nops(t testing.TB, r *ring.Ring, userData ...uint64) []*ring.SQE {
 	return sqes
 }
 
-// reap collects n CQEs, waiting for them, and releases their slots.
-func reap(t testing.TB, r *ring.Ring, n int) []ring.CQE {
+// waitCQEs collects n CQEs, waiting for them, and releases their slots.
+func waitCQEs(t testing.TB, r *ring.Ring, n int) []ring.CQE {
 	t.Helper()
 	var got []ring.CQE
 	for len(got) < n {
@@ -89,7 +89,7 @@ func nopRoundTrip(t testing.TB, r *ring.Ring, n int) {
 	if got, err := r.SubmitAndWait(uint32(n)); err != nil || got != n {
 		t.Fatalf("SubmitAndWait(%d) = %d, %v", n, got, err)
 	}
-	if diff := cmp.Diff(nopCQEs(n), byUserData(reap(t, r, n))); diff != "" {
+	if diff := cmp.Diff(nopCQEs(n), byUserData(waitCQEs(t, r, n))); diff != "" {
 		t.Fatalf("NOP CQEs (-want +got):\n%s", diff)
 	}
 }
@@ -203,7 +203,7 @@ func TestSetupAttachWQ(t *testing.T) {
 	if _, err := r.SubmitAndWait(1); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(nopCQEs(1), reap(t, r, 1)); diff != "" {
+	if diff := cmp.Diff(nopCQEs(1), waitCQEs(t, r, 1)); diff != "" {
 		t.Errorf("async NOP (-want +got):\n%s", diff)
 	}
 	// The kernel really looks at wq_fd: a pipe is not a ring.
@@ -236,7 +236,7 @@ func TestSetupDisabledEnable(t *testing.T) {
 	if n, err := r.SubmitAndWait(1); err != nil || n != 1 {
 		t.Fatalf("SubmitAndWait after Enable = %d, %v", n, err)
 	}
-	if diff := cmp.Diff(nopCQEs(1), reap(t, r, 1)); diff != "" {
+	if diff := cmp.Diff(nopCQEs(1), waitCQEs(t, r, 1)); diff != "" {
 		t.Errorf("NOP after Enable (-want +got):\n%s", diff)
 	}
 }
@@ -263,7 +263,7 @@ func TestSetupSubmitAll(t *testing.T) {
 			if err != nil || n != tt.submitted {
 				t.Fatalf("Submit = %d, %v; want %d", n, err, tt.submitted)
 			}
-			if diff := cmp.Diff(tt.want, byUserData(reap(t, r, len(tt.want)))); diff != "" {
+			if diff := cmp.Diff(tt.want, byUserData(waitCQEs(t, r, len(tt.want)))); diff != "" {
 				t.Errorf("CQEs (-want +got):\n%s", diff)
 			}
 			if got := r.SQReady(); got != tt.left {
@@ -290,7 +290,7 @@ func TestSetupSQE128(t *testing.T) {
 		if n, err := r.SubmitAndWait(3); err != nil || n != 3 {
 			t.Fatalf("round %d: SubmitAndWait = %d, %v", round, n, err)
 		}
-		if diff := cmp.Diff(nopCQEs(3), byUserData(reap(t, r, 3))); diff != "" {
+		if diff := cmp.Diff(nopCQEs(3), byUserData(waitCQEs(t, r, 3))); diff != "" {
 			t.Fatalf("round %d (-want +got):\n%s", round, diff)
 		}
 	}
@@ -415,7 +415,7 @@ func TestSetupCQEMixed(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []ring.CQE{{UserData: 1, Res: -int32(syscall.EINVAL)}}
-		if diff := cmp.Diff(want, reap(t, r, 1)); diff != "" {
+		if diff := cmp.Diff(want, waitCQEs(t, r, 1)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
@@ -451,7 +451,7 @@ func TestSetupSingleIssuer(t *testing.T) {
 	if n, err := r.SubmitAndWait(1); err != nil || n != 1 {
 		t.Fatalf("SubmitAndWait on the issuer = %d, %v", n, err)
 	}
-	if diff := cmp.Diff([]ring.CQE{{UserData: 7}}, reap(t, r, 1)); diff != "" {
+	if diff := cmp.Diff([]ring.CQE{{UserData: 7}}, waitCQEs(t, r, 1)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -545,7 +545,7 @@ func TestSetupTaskrun(t *testing.T) {
 		if _, err := unix.Write(w, []byte{'x'}); err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]ring.CQE{{UserData: 9, Res: 1}}, reap(t, r, 1)); diff != "" {
+		if diff := cmp.Diff([]ring.CQE{{UserData: 9, Res: 1}}, waitCQEs(t, r, 1)); diff != "" {
 			t.Errorf("read CQE (-want +got):\n%s", diff)
 		}
 	})
@@ -657,7 +657,7 @@ func TestSetupRegisteredFdOnly(t *testing.T) {
 	if n, err := r.SubmitAndWait(1); err != nil || n != 1 {
 		t.Fatalf("SubmitAndWait = %d, %v", n, err)
 	}
-	reap(t, r, 1)
+	waitCQEs(t, r, 1)
 	if err := r.Close(); err != nil {
 		t.Errorf("Close (unregisters the only reference): %v", err)
 	}
@@ -693,7 +693,7 @@ func TestRegisteredRingFdUsedAutomatically(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SubmitAndWait from another thread after UnregisterRingFd: %v", err)
 	}
-	if diff := cmp.Diff([]ring.CQE{{UserData: 1}}, reap(t, r, 1)); diff != "" {
+	if diff := cmp.Diff([]ring.CQE{{UserData: 1}}, waitCQEs(t, r, 1)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
