@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 )
@@ -37,6 +38,7 @@ func main() {
 // options are the command-line flags besides the workload parameters.
 type options struct {
 	workload, engine, svg string
+	cpuprofile            string
 	json, list            bool
 	reps                  int
 	set                   map[string]bool // parameter flags given on the command line
@@ -59,10 +61,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&p.Duration, "duration", 0, "how long a time-bound workload runs")
 	fs.IntVar(&p.Conns, "conns", 0, "connections")
 	fs.IntVar(&p.Size, "size", 0, "message size in bytes")
+	fs.StringVar(&p.Setup, "setup", "", "io_uring setup flags for both sides, e.g. SINGLE_ISSUER|DEFER_TASKRUN (default none)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per run and line instead of the table")
 	fs.StringVar(&o.svg, "svg", "", "write a bar chart of the ratios to this SVG file")
 	fs.IntVar(&o.reps, "reps", 0, "repetitions of each comparison, interleaved (default 3; 1 for a single -engine run)")
 	fs.BoolVar(&o.list, "list", false, "list the workloads, their engines and parameters")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +82,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.list {
 		listWorkloads(stdout)
 		return nil
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	var ws []Workload
@@ -268,6 +283,9 @@ func override(def, user Params, set map[string]bool) Params {
 	}
 	if set["size"] {
 		def.Size = user.Size
+	}
+	if set["setup"] {
+		def.Setup = user.Setup
 	}
 	return def
 }

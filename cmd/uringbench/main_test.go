@@ -49,8 +49,8 @@ func TestNopRingJSON(t *testing.T) {
 	}
 	want := map[string]any{
 		"workload": "nop", "engine": "ring", "batch": 8.0, "ops": 10000.0,
-		"allocs_per_op": 0.0, // the ring layer's hot path does not allocate
-		"p50_ns":        nil, "p99_ns": nil,
+		"setup": "none", "allocs_per_op": 0.0, // the ring layer's hot path does not allocate
+		"p50_ns": nil, "p99_ns": nil,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON line (-want +got, timing fields removed):\n%s", d)
@@ -67,17 +67,23 @@ func TestComparisonTableAndSVG(t *testing.T) {
 	}
 	table := out.String()
 	lines := strings.Split(strings.TrimSpace(table), "\n")
-	// Header, four batch sizes, a blank line, the legend.
-	if len(lines) != 7 || !strings.HasPrefix(lines[0], "workload") {
-		t.Fatalf("table has %d lines, want 7:\n%s", len(lines), table)
+	// Header, seven comparisons, a blank line, the legend.
+	if len(lines) != 10 || !strings.HasPrefix(lines[0], "workload") {
+		t.Fatalf("table has %d lines, want 10:\n%s", len(lines), table)
 	}
-	for i, batch := range []string{"batch=1 ", "batch=8 ", "batch=32 ", "batch=128 "} {
+	rows := []string{
+		"batch=1 setup=none", "batch=8 setup=none", "batch=32 setup=none", "batch=128 setup=none",
+		"batch=1 setup=SINGLE_ISSUER|DEFER_TASKRUN", "batch=32 setup=SINGLE_ISSUER|DEFER_TASKRUN",
+		"batch=128 setup=SINGLE_ISSUER|DEFER_TASKRUN",
+	}
+	for i, config := range rows {
 		f := strings.Fields(lines[1+i])
-		if f[0] != "nop" || f[1]+" " != batch || f[2] != "ring" || f[4] != "c" {
-			t.Errorf("row %d = %q, want nop %sring ... c ...", i, lines[1+i], batch)
+		if len(f) < 7 || f[0] != "nop" || f[1]+" "+f[2] != config || f[3] != "ring" || f[5] != "c" {
+			t.Errorf("row %d = %q, want nop %s ring ... c ...", i, lines[1+i], config)
+			continue
 		}
 		// Without a C compiler the C side is skipped; the ring side must run.
-		if f[3] == "failed" || f[3] == "skipped" || f[5] == "failed" {
+		if f[4] == "failed" || f[4] == "skipped" || f[6] == "failed" {
 			t.Errorf("row %d = %q: a side did not run", i, lines[1+i])
 		}
 	}
@@ -86,8 +92,8 @@ func TestComparisonTableAndSVG(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(b, []byte("<svg ")) || !bytes.HasSuffix(b, []byte("</svg>\n")) ||
-		bytes.Count(b, []byte("<rect ")) != 1+4 {
-		t.Errorf("SVG is not one background and four bars:\n%s", b)
+		bytes.Count(b, []byte("<rect ")) != 1+7 {
+		t.Errorf("SVG is not one background and seven bars:\n%s", b)
 	}
 }
 

@@ -22,6 +22,7 @@ var paramFields = []paramField{
 	{"duration", func(p *Params) any { return p.Duration.String() }, func(p *Params) string { return p.Duration.String() }},
 	{"conns", func(p *Params) any { return p.Conns }, func(p *Params) string { return strconv.Itoa(p.Conns) }},
 	{"size", func(p *Params) any { return p.Size }, func(p *Params) string { return strconv.Itoa(p.Size) }},
+	{"setup", func(p *Params) any { return p.Setup }, func(p *Params) string { return p.Setup }},
 }
 
 func paramByName(name string) (paramField, bool) {

@@ -29,7 +29,6 @@ func writeSVGFile(path string, rows []*row) error {
 // Hand-written SVG 1.1, no dependencies, readable in any browser.
 func writeSVG(out io.Writer, rows []*row) error {
 	const (
-		labelW = 330 // left column: workload, config, engines
 		plotW  = 420
 		rightW = 70
 		barH   = 18
@@ -37,6 +36,13 @@ func writeSVG(out io.Writer, rows []*row) error {
 		top    = 40
 		bottom = 36
 	)
+	name := func(r *row) string {
+		return fmt.Sprintf("%s %s: %s vs %s", r.w.Name(), r.label, r.c.Uring, r.c.Baseline)
+	}
+	labelW := 200 // left column: workload, config, engines; about 7 px per character at 12 px
+	for _, r := range rows {
+		labelW = max(labelW, 16+7*len(name(r)))
+	}
 	maxRatio := 1.0
 	for _, r := range rows {
 		if _, _, hi, ok := r.ratio(); ok {
@@ -44,7 +50,7 @@ func writeSVG(out io.Writer, rows []*row) error {
 		}
 	}
 	axisMax := math.Ceil((maxRatio+0.2)*2) / 2 // room for the value labels, in steps of 0.5
-	x := func(v float64) float64 { return labelW + v/axisMax*plotW }
+	x := func(v float64) float64 { return float64(labelW) + v/axisMax*plotW }
 	height := top + len(rows)*(barH+gap) + bottom
 	width := labelW + plotW + rightW
 
@@ -62,8 +68,7 @@ func writeSVG(out io.Writer, rows []*row) error {
 
 	for i, r := range rows {
 		y := top + i*(barH+gap)
-		name := fmt.Sprintf("%s %s: %s vs %s", r.w.Name(), r.label, r.c.Uring, r.c.Baseline)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", labelW-8, y+barH-5, html.EscapeString(name))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", labelW-8, y+barH-5, html.EscapeString(name(r)))
 		med, lo, hi, ok := r.ratio()
 		if !ok {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" fill="#888">not measured</text>`+"\n", x(0)+4, y+barH-5)

@@ -45,7 +45,8 @@ type Workload interface {
 
 	// Flags lists the parameters the workload reads, by their flag names
 	// ("batch", "ops", "goroutines", "qd", "direct", "file", "bs",
-	// "duration", "conns", "size"). They label the table and -json.
+	// "duration", "conns", "size", "setup"). They label the table and
+	// -json.
 	Flags() []string
 
 	// Defaults lists the comparisons of the no-flag run: each runs one
@@ -70,6 +71,7 @@ type Params struct {
 	Duration   time.Duration // -duration: how long to run (time-bound workloads)
 	Conns      int           // -conns: connections
 	Size       int           // -size: message size in bytes
+	Setup      string        // -setup: io_uring setup flags, e.g. "SINGLE_ISSUER|DEFER_TASKRUN"
 }
 
 // Comparison is one row of the default table: the same Params run on the
