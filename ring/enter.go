@@ -149,7 +149,9 @@ func (r *Ring) SQWait() error {
 
 // SubmitAndWaitTimeout submits, then waits until at least waitNr CQEs are
 // in the CQ (at least 1, at most the CQ size) or timeout has passed,
-// whichever comes first; on timeout the error wraps syscall.ETIME.
+// whichever comes first. Like the kernel, a wait that times out with fewer
+// than waitNr CQEs but at least one returns nil; the error wraps
+// syscall.ETIME only when the timeout passes with the CQ empty.
 // minWait (FEAT_MIN_TIMEOUT, 6.12) makes the kernel return after minWait
 // with whatever has completed once at least one CQE is there; 0 disables
 // it. Needs FEAT_EXT_ARG (5.11). EINTR is retried with the time that
@@ -205,8 +207,8 @@ func (r *Ring) waitTimeout(waitNr uint32, timeout, minWait time.Duration, submit
 			}
 		}
 		if !time.Now().Before(deadline) {
-			if r.CQReady() >= 1 && minWait > 0 {
-				return submitted, nil
+			if r.CQReady() > 0 {
+				return submitted, nil // as the kernel does, below
 			}
 			return submitted, enterError(syscall.ETIME)
 		}

@@ -8,3 +8,6 @@ var Unavailable = unavailable
 
 // CQHead returns the CQ head the application last published.
 func (r *Ring) CQHead() uint32 { return *r.cq.khead }
+
+// EnterError is the io_uring_enter errno mapping (enter.go).
+var EnterError = enterError

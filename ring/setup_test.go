@@ -459,25 +459,16 @@ func TestSetupSingleIssuer(t *testing.T) {
 // pipeRead queues a READ of one byte from the read end of a new pipe, and
 // returns the write end. The read waits in the kernel's poll until the
 // test writes; the completion then arrives through task work.
-func pipeRead(t testing.TB, r *ring.Ring, userData uint64) (writeFd int) {
+func pipeRead(t *testing.T, r *ring.Ring, userData uint64) (writeFd int) {
 	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	buf := make([]byte, 1)
-	t.Cleanup(func() { runtime.KeepAlive(buf) })
-	sqe := r.GetSQE()
-	sqe.PrepRW(ring.OpRead, int32(p[0]), uint64(uintptr(unsafe.Pointer(&buf[0]))), 1, 0)
-	sqe.UserData = userData
+	w := pipeReadQueued(t, r, userData)
 	if _, err := r.Submit(); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.CQReady(); got != 0 {
 		t.Fatalf("CQReady = %d before the pipe has data", got)
 	}
-	return p[1]
+	return w
 }
 
 // TestSetupTaskrun: with DEFER_TASKRUN a completion that comes from task
