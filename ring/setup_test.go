@@ -6,6 +6,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -751,5 +752,50 @@ func TestSetupErrors(t *testing.T) {
 	var sce *ring.SyscallError
 	if !errors.As(err, &sce) || sce.Call != "io_uring_setup" || !errors.Is(err, syscall.EINVAL) {
 		t.Errorf("ATTACH_WQ to fd 0 (not a ring): err = %v, want io_uring_setup: EINVAL", err)
+	}
+}
+
+// TestProbe: 6.18 implements every opcode 0..62 (kernel-interface.md 8.1).
+func TestProbe(t *testing.T) {
+	r := newRing(t, 4)
+	p, err := r.Probe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.LastOp < ring.OpPipe {
+		t.Skipf("kernel older than 6.16 (last opcode %v)", p.LastOp)
+	}
+	var missing []string
+	for op := range ring.OpLast {
+		if !p.Supports(op) {
+			missing = append(missing, op.String())
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("probe lacks %v on a kernel whose last opcode is %v", missing, p.LastOp)
+	}
+	if p.Supports(ring.OpLast) || p.Supports(255) {
+		t.Errorf("probe claims opcodes past the last one")
+	}
+	if s := p.String(); !strings.HasPrefix(s, "NOP READV WRITEV FSYNC ") || !strings.HasSuffix(s, " PIPE") {
+		t.Errorf("Probe.String() = %q", s)
+	}
+	if err := r.CheckOp(ring.OpPipe); err != nil {
+		t.Errorf("CheckOp(PIPE) = %v", err)
+	}
+	err = r.CheckOp(ring.Op(63))
+	var ne *ring.NotSupportedError
+	if !errors.As(err, &ne) || !errors.Is(err, ring.ErrNotSupported) || ne.What != "IORING_OP_OP(63)" {
+		t.Errorf("CheckOp(63) = %v, want a NotSupportedError", err)
+	}
+	kp, err := ring.ProbeKernel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p, kp); diff != "" {
+		t.Errorf("ProbeKernel differs from Ring.Probe (-ring +kernel):\n%s", diff)
+	}
+	if got, want := ring.SetupFlags(ring.SetupSQPoll|ring.SetupSQAff|1<<19).String(), "SQPOLL|SQ_AFF|0x80000"; got != want {
+		t.Errorf("SetupFlags.String() = %q, want %q", got, want)
 	}
 }
