@@ -23,9 +23,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -184,6 +186,7 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 	if reps <= 0 {
 		reps = 3
 	}
+	start := time.Now()
 	progress := isTerminal(stderr)
 	var rows []*row
 	for _, w := range ws {
@@ -223,11 +226,23 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 	}
 	if !o.json {
 		printTable(stdout, rows, reps)
+		fmt.Fprintf(stdout, "%d comparisons in %.0fs on %s/%s, GOMAXPROCS=%d.\n", len(rows), time.Since(start).Seconds(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
 	}
 	if o.svg != "" {
 		if err := writeSVGFile(o.svg, rows); err != nil {
 			return err
 		}
+	}
+	failed := 0
+	for _, r := range rows {
+		for _, e := range []error{r.uErr, r.bErr} {
+			if e != nil && !isSkip(e) {
+				failed++
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d engine runs failed (see the table's notes)", failed)
 	}
 	return nil
 }
@@ -240,7 +255,7 @@ func runOne(w Workload, engine string, p Params, rep int, prev error, results *[
 	if prev != nil {
 		return Result{}, errNotRun
 	}
-	r, err := w.Run(engine, p)
+	r, err := safeRun(w, engine, p)
 	if err != nil {
 		if !isSkip(err) {
 			err = fmt.Errorf("%s %s failed (rep %d): %w", w.Name(), engine, rep, err)
@@ -250,6 +265,17 @@ func runOne(w Workload, engine string, p Params, rep int, prev error, results *[
 	}
 	*results = append(*results, r)
 	return r, nil
+}
+
+// safeRun is w.Run with a panic turned into an error, so that one broken
+// workload cannot hide the results of the others.
+func safeRun(w Workload, engine string, p Params) (r Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return w.Run(engine, p)
 }
 
 // override returns def with the parameters in set taken from user.
