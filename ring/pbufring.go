@@ -34,6 +34,7 @@ type PbufRing struct {
 	tail    uint16   // tail published to the kernel
 	added   uint16   // entries written by Add since the last Advance
 	bufs    [][]byte // buffers by bid, kept reachable for the kernel
+	cleanup runtime.Cleanup
 }
 
 // maxPbufEntries is the kernel's limit: ring_entries must be a power of
@@ -84,7 +85,7 @@ func (r *Ring) RegisterPbufRing(bgid uint16, entries uint32, flags uint16) (*Pbu
 	// Should the PbufRing be dropped without UnregisterPbufRing (the Ring
 	// abandoned), unmap its memory; the kernel holds its own page
 	// references, so this is safe even while the ring is still registered.
-	runtime.AddCleanup(b, func(mem []byte) { _ = sysMunmap(mem) }, b.mem)
+	b.cleanup = runtime.AddCleanup(b, func(mem []byte) { _ = sysMunmap(mem) }, b.mem)
 	if r.reg.bufRings == nil {
 		r.reg.bufRings = make(map[uint16]*PbufRing)
 	}
@@ -129,6 +130,9 @@ func (r *Ring) PbufStatus(bgid uint16) (head uint16, err error) {
 func (r *Ring) PbufRing(bgid uint16) *PbufRing { return r.reg.bufRings[bgid] }
 
 func (b *PbufRing) release() {
+	// Stop the cleanup first: once unmapped, the address may be reused by
+	// another mapping, which a late cleanup would then unmap.
+	b.cleanup.Stop()
 	if b.mem != nil {
 		_ = sysMunmap(b.mem)
 	}

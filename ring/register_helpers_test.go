@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -83,7 +84,15 @@ func readSQE(fd int, buf []byte, off uint64, ud uint64) func(*ring.SQE) {
 	}
 }
 
-func addr(b []byte) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.SliceData(b)))) }
+// addr is the address of b's first byte. Storing the pointer forces b to
+// the heap: a stack buffer whose address travels as an integer could move.
+func addr(b []byte) uint64 {
+	p := unsafe.SliceData(b)
+	escaped.Store(p)
+	return uint64(uintptr(unsafe.Pointer(p)))
+}
+
+var escaped atomic.Pointer[byte]
 
 // tempFile creates a file holding content and returns its path and an
 // open read-only fd.
