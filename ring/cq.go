@@ -44,8 +44,9 @@ func (r *Ring) peek() *CQE {
 // PeekCQE returns the next CQE without waiting, or nil if there is none. The
 // CQE points into the ring: read it, then release its slot with CQESeen.
 // When the CQ is empty but the kernel holds overflowed CQEs
-// (IORING_SQ_CQ_OVERFLOW) or pending task work (IORING_SQ_TASKRUN),
-// PeekCQE enters the kernel once, submitting nothing, to flush them. After
+// (IORING_SQ_CQ_OVERFLOW) or pending task work (IORING_SQ_TASKRUN), or the
+// ring is an IOPOLL ring, PeekCQE enters the kernel once, submitting
+// nothing, to flush them or poll. After
 // Close it returns ErrClosed.
 func (r *Ring) PeekCQE() (*CQE, error) {
 	if c := r.peek(); c != nil {
@@ -155,7 +156,9 @@ func (r *Ring) PeekBatch32(dst []CQE32) int {
 }
 
 // cqNeedsFlush reports overflowed CQEs or pending task work that only an
-// enter with GETEVENTS brings into the CQ.
+// enter with GETEVENTS brings into the CQ. On an IOPOLL ring nothing
+// completes unless someone polls, which is also an enter with GETEVENTS
+// (liburing's cq_ring_needs_enter does the same).
 func (r *Ring) cqNeedsFlush() bool {
-	return r.sqFlags()&(SQCQOverflow|SQTaskrun) != 0
+	return r.flags&SetupIOPoll != 0 || r.sqFlags()&(SQCQOverflow|SQTaskrun) != 0
 }

@@ -4,6 +4,7 @@ package ring_test
 
 import (
 	"errors"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -235,5 +236,62 @@ func TestUnavailableMapping(t *testing.T) {
 	}
 	if err := ring.Unavailable(syscall.EINVAL); err != nil {
 		t.Errorf("Unavailable(EINVAL) = %v, want nil (a bad argument, not an unavailable io_uring)", err)
+	}
+}
+
+// TestUnavailableEPERM proves the EPERM path on the real kernel: with
+// kernel.io_uring_disabled = 1 only CAP_SYS_ADMIN (or io_uring_group) may
+// create rings. The sysctl is raised to 1, never 2, so root processes (every
+// other test on this machine) keep io_uring; a Cleanup restores it, which
+// also runs when the test fails. The ring is set up from a locked OS thread
+// that dropped CAP_SYS_ADMIN from its effective set (capabilities are per
+// thread); the thread exits with its goroutine.
+func TestUnavailableEPERM(t *testing.T) {
+	const sysctl = "/proc/sys/kernel/io_uring_disabled"
+	if unix.Geteuid() != 0 {
+		t.Skip("needs root to set " + sysctl)
+	}
+	old, err := os.ReadFile(sysctl)
+	if err != nil {
+		t.Skipf("no %s: %v", sysctl, err)
+	}
+	if strings.TrimSpace(string(old)) != "0" {
+		t.Skipf("%s is %s, not 0: leaving it alone", sysctl, strings.TrimSpace(string(old)))
+	}
+	if err := os.WriteFile(sysctl, []byte("1"), 0); err != nil {
+		t.Skipf("cannot write %s: %v", sysctl, err)
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(sysctl, old, 0); err != nil {
+			t.Errorf("restoring %s: %v", sysctl, err)
+		}
+	})
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
+		hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+		var data [2]unix.CapUserData
+		if err := unix.Capget(&hdr, &data[0]); err != nil {
+			errc <- err
+			return
+		}
+		data[unix.CAP_SYS_ADMIN/32].Effective &^= 1 << (unix.CAP_SYS_ADMIN % 32)
+		if err := unix.Capset(&hdr, &data[0]); err != nil {
+			errc <- err
+			return
+		}
+		r, err := ring.New(4)
+		if err == nil {
+			r.Close()
+		}
+		errc <- err
+	}()
+	err = <-errc
+	var ue *ring.UnavailableError
+	if !errors.As(err, &ue) || ue.Errno != syscall.EPERM || !errors.Is(err, ring.ErrUnavailable) || !errors.Is(err, syscall.EPERM) {
+		t.Fatalf("New without CAP_SYS_ADMIN under io_uring_disabled=1: err = %v, want *UnavailableError(EPERM)", err)
+	}
+	if !strings.Contains(err.Error(), "kernel.io_uring_disabled") {
+		t.Errorf("error %q does not say what to do", err)
 	}
 }

@@ -207,3 +207,28 @@ func TestClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestIOPollPeek: on an IOPOLL ring completions are found by polling, so
+// PeekCQE enters with GETEVENTS when the CQ is empty.
+func TestIOPollPeek(t *testing.T) {
+	r := newRing(t, 8, ring.WithIOPoll())
+	nops(t, r, 1, 2)
+	if n, err := r.Submit(); err != nil || n != 2 {
+		t.Fatalf("Submit = %d, %v", n, err)
+	}
+	var got []ring.CQE
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) < 2 && time.Now().Before(deadline) {
+		c, err := r.PeekCQE()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c != nil {
+			got = append(got, *c)
+			r.CQESeen(c)
+		}
+	}
+	if diff := cmp.Diff(nopCQEs(2), byUserData(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
