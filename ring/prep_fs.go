@@ -61,7 +61,8 @@ func (s *SQE) PrepOpenat(dirfd int32, path *byte, flags uint32, mode uint32) {
 
 // PrepOpenatDirect is PrepOpenat installing the file as direct descriptor
 // slot of the registered file table instead of a process fd; with slot
-// FileIndexAlloc the kernel picks a free slot.
+// FileIndexAlloc the kernel picks a free slot. O_CLOEXEC in flags is
+// refused (EINVAL): a direct descriptor is not in the fd table.
 // Res: 0, or the slot with FileIndexAlloc. CQE flags: none. Since 5.15
 // (FileIndexAlloc 5.19). Memory: path until the CQE.
 func (s *SQE) PrepOpenatDirect(dirfd int32, path *byte, flags uint32, mode uint32, slot uint32) {

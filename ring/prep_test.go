@@ -150,7 +150,7 @@ func prepCases() []prepCase {
 		{"PrepTimeout/multishot", func(s *SQE) { s.PrepTimeout(ts, 3, TimeoutMultishot) }, SQE{Opcode: OpTimeout, Fd: -1, Addr: tsa, Len: 1, Off: 3, OpFlags: 1 << 6}},
 		{"PrepTimeoutRemove", func(s *SQE) { s.PrepTimeoutRemove(ud, 0) }, SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: ud}},
 		{"PrepTimeoutUpdate", func(s *SQE) { s.PrepTimeoutUpdate(ts, ud, TimeoutAbs) }, SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: ud, Off: tsa, OpFlags: 1<<1 | 1}},
-		{"PrepLinkTimeoutUpdate", func(s *SQE) { s.PrepLinkTimeoutUpdate(ts, ud, 0) }, SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: ud, Off: tsa, OpFlags: 1 << 4}},
+		{"PrepLinkTimeoutUpdate", func(s *SQE) { s.PrepLinkTimeoutUpdate(ts, ud, 0) }, SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: ud, Off: tsa, OpFlags: 1<<1 | 1<<4}},
 		{"PrepLinkTimeout", func(s *SQE) { s.PrepLinkTimeout(ts, 0) }, SQE{Opcode: OpLinkTimeout, Fd: -1, Addr: tsa, Len: 1}},
 
 		// cancel

@@ -34,11 +34,13 @@ func (s *SQE) PrepTimeoutUpdate(ts *Timespec, target uint64, flags uint32) {
 }
 
 // PrepLinkTimeoutUpdate prepares IORING_OP_TIMEOUT_REMOVE with
-// IORING_LINK_TIMEOUT_UPDATE: re-arm the linked timeout with user_data
-// target to ts.
+// IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE: re-arm the linked
+// timeout with user_data target to ts. (Both bits: the kernel treats an SQE
+// without TIMEOUT_UPDATE as a removal, which finds no plain timeout and
+// fails with -ENOENT.)
 // Res: 0, or -ENOENT. CQE flags: none. Since 5.15. Memory: ts until the CQE.
 func (s *SQE) PrepLinkTimeoutUpdate(ts *Timespec, target uint64, flags uint32) {
-	*s = SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: target, Off: ptrAddr(ts), OpFlags: flags | LinkTimeoutUpdate}
+	*s = SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: target, Off: ptrAddr(ts), OpFlags: flags | TimeoutUpdate | LinkTimeoutUpdate}
 }
 
 // PrepLinkTimeout prepares IORING_OP_LINK_TIMEOUT: cancel the previous SQE

@@ -2,6 +2,8 @@
 
 package ring
 
+import "golang.org/x/sys/unix"
+
 // Stand-ins for the Linux structs of prep_types_linux.go, so that code using
 // the preps builds on every GOOS. They are never handed to a kernel.
 
@@ -20,3 +22,8 @@ type EpollEvent struct {
 
 // Siginfo stands in for siginfo_t (Linux only).
 type Siginfo struct{ _ [128]byte }
+
+// RawSockaddr is Linux only; elsewhere it returns ErrUnsupportedOS.
+func RawSockaddr(sa unix.Sockaddr) (*unix.RawSockaddrAny, uint32, error) {
+	return nil, 0, ErrUnsupportedOS
+}
