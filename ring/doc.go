@@ -8,7 +8,7 @@
 //	r, err := ring.New(64)
 //	if err != nil { ... }
 //	defer r.Close()
-//	sqe := r.GetSQE()
+//	sqe := r.GetSQE() // nil when the SQ is full: Submit first
 //	sqe.PrepNop()
 //	sqe.SetUserData(42)
 //	if _, err := r.SubmitAndWait(1); err != nil { ... }
@@ -16,8 +16,17 @@
 //	fmt.Println(cqe.UserData, cqe.Res)
 //	r.CQESeen(cqe)
 //
-// Every IORING_SETUP_* flag is an Option of New; every opcode has a Prep
-// method on SQE; registration, probe and features are methods of Ring.
+// Every IORING_SETUP_* flag is an Option of New, and a combination the
+// kernel refuses is reported as a *SetupError naming the rule; every opcode
+// has a Prep method on SQE; registration, probe and features are methods of
+// Ring. Where io_uring is switched off (seccomp, kernel.io_uring_disabled)
+// New returns an *UnavailableError that says why and what to do.
+//
+// Thread identity: SINGLE_ISSUER and DEFER_TASKRUN rings, rings whose fd is
+// registered (RegisterRingFd, REGISTERED_FD_ONLY) and the task work of
+// COOP_TASKRUN belong to one OS thread. Call runtime.LockOSThread before New
+// and use such a Ring from that goroutine only.
+//
 // Memory whose address goes into an SQE must stay reachable until the
 // operation's last CQE; the Loop (goroutine-safe driver) keeps it so.
 package ring

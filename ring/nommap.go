@@ -72,6 +72,10 @@ func (r *Ring) provideMemory(entries uint32, c *config) error {
 	} else if len(rings) < ringsSize || len(sqes) < sqesSize {
 		return &SetupError{Rule: "NO_MMAP memory too small: need " + itoa(int64(ringsSize)) +
 			" bytes for the rings and " + itoa(int64(sqesSize)) + " for the SQEs (NoMmapSizes)"}
+	} else if ps := uintptr(pageSize()); uintptrOf(rings)%ps != 0 || uintptrOf(sqes)%ps != 0 {
+		// The kernel pins whole pages from user_addr and refuses an
+		// unaligned address with EINVAL (verified on 6.18).
+		return &SetupError{Rule: "NO_MMAP memory must be page-aligned (use memory from mmap)"}
 	}
 	r.ringMem, r.cqMem, r.sqeMem = rings, rings, sqes
 	r.params.CQOff.UserAddr = uint64(uintptrOf(rings))

@@ -32,12 +32,14 @@ func WithHybridIOPoll() Option { return WithFlags(SetupHybridIOPoll) }
 
 // WithSQPoll sets IORING_SETUP_SQPOLL (5.1): a kernel thread polls the SQ,
 // so submission needs no syscall while it is awake. idle is how long the
-// thread spins before it sleeps (sq_thread_idle, rounded to milliseconds;
-// 0 lets the kernel choose, one second).
+// thread spins before it sleeps (sq_thread_idle, rounded up to whole
+// milliseconds; 0 lets the kernel choose, one second).
 func WithSQPoll(idle time.Duration) Option {
 	return func(c *config) {
 		c.flags |= SetupSQPoll
-		c.sqThreadIdle = uint32(idle / time.Millisecond)
+		// sq_thread_idle is in milliseconds and 0 means the kernel's
+		// default (1 s): round a sub-millisecond idle up, not down.
+		c.sqThreadIdle = uint32((idle + time.Millisecond - 1) / time.Millisecond)
 	}
 }
 

@@ -126,6 +126,7 @@ func TestSetupShape(t *testing.T) {
 		{"HYBRID_IOPOLL", 8, []ring.Option{ring.WithIOPoll(), ring.WithHybridIOPoll()},
 			ringShape{ring.SetupIOPoll | ring.SetupHybridIOPoll, 8, 16, 8, 16, 0, 0}},
 		{"SQPOLL idle", 8, []ring.Option{ring.WithSQPoll(25 * time.Millisecond)}, ringShape{ring.SetupSQPoll, 8, 16, 8, 16, 25, 0}},
+		{"SQPOLL idle rounded up", 8, []ring.Option{ring.WithSQPoll(time.Microsecond)}, ringShape{ring.SetupSQPoll, 8, 16, 8, 16, 1, 0}},
 		{"SQPOLL CPU", 8, []ring.Option{ring.WithSQPoll(0), ring.WithSQThreadCPU(1)},
 			ringShape{ring.SetupSQPoll | ring.SetupSQAff, 8, 16, 8, 16, 0, 1}},
 		{"CQSIZE", 8, []ring.Option{ring.WithCQSize(64)}, ringShape{ring.SetupCQSize, 8, 64, 8, 64, 0, 0}},
@@ -695,6 +696,11 @@ func TestRegisteredRingFdUsedAutomatically(t *testing.T) {
 // ErrInvalidSetup and EINVAL (what the kernel would have said).
 func TestSetupErrors(t *testing.T) {
 	page := make([]byte, 4096)
+	pages, err := unix.Mmap(-1, 0, 3*4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_ANONYMOUS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(pages)
 	tests := []struct {
 		name    string
 		entries uint32
@@ -717,6 +723,8 @@ func TestSetupErrors(t *testing.T) {
 		{"HYBRID_IOPOLL without IOPOLL", 8, []ring.Option{ring.WithHybridIOPoll()}, "HYBRID_IOPOLL needs IOPOLL"},
 		{"CQE_MIXED with CQE32", 8, []ring.Option{ring.WithCQEMixed(), ring.WithCQE32()}, "CQE_MIXED cannot be combined with CQE32"},
 		{"NO_MMAP ring memory only", 8, []ring.Option{ring.WithNoMmap(page, nil)}, "NO_MMAP needs both ring and SQE memory, or neither"},
+		{"NO_MMAP not page-aligned", 8, []ring.Option{ring.WithNoMmap(pages[64:64+4096], pages[2*4096:])},
+			"NO_MMAP memory must be page-aligned (use memory from mmap)"},
 		{"NO_MMAP too small", 8, []ring.Option{ring.WithNoMmap(page[:64], page[:64])},
 			"NO_MMAP memory too small: need 4096 bytes for the rings and 4096 for the SQEs (NoMmapSizes)"},
 	}
@@ -743,7 +751,7 @@ func TestSetupErrors(t *testing.T) {
 		})
 	}
 	// Flags newer than this package (SQE_MIXED is 6.19) are not supported.
-	_, err := ring.New(8, ring.WithFlags(1<<19))
+	_, err = ring.New(8, ring.WithFlags(1<<19))
 	if !errors.Is(err, ring.ErrNotSupported) {
 		t.Errorf("New with bit 19: err = %v, want ErrNotSupported", err)
 	}
