@@ -33,6 +33,11 @@ import (
 //     must finish within two minutes on a loaded 2-core machine, each
 //     comparison repeated (see -reps), so aim for under 15 seconds per
 //     workload in total.
+//
+// Helpers for workloads: startMeter/Stop (time, allocations, threads),
+// closedLoop (G goroutines running an op until a count or a duration, with
+// p50/p99), Histogram (allocation-free latency quantiles), orDefault (fill
+// in unset parameters), parseSetup (-setup flags) and skip.
 type Workload interface {
 	// Name is the -workload value, e.g. "nop", "randread", "stat", "echo".
 	Name() string
