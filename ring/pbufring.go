@@ -57,6 +57,9 @@ func (r *Ring) RegisterPbufRing(bgid uint16, entries uint32, flags uint16) (*Pbu
 	if r.closed {
 		return nil, ErrClosed
 	}
+	if flags&PbufRingMmap != 0 && r.fd < 0 {
+		return nil, argError(RegisterPbufRing, "IOU_PBUF_RING_MMAP needs a ring fd to map the ring from (REGISTERED_FD_ONLY ring)")
+	}
 	size := pageRound(int(entries) * int(unsafe.Sizeof(Buf{})))
 	b := &PbufRing{bgid: bgid, flags: flags, entries: entries, mask: entries - 1}
 	reg := BufReg{RingEntries: entries, Bgid: bgid, Flags: flags}
