@@ -232,3 +232,37 @@ func TestIOPollPeek(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestSQPollSQWait: under SQPOLL a full SQ frees up when the poller
+// consumes it; SQWait (IORING_ENTER_SQ_WAIT) waits for that instead of
+// spinning.
+func TestSQPollSQWait(t *testing.T) {
+	r := newRing(t, 2, ring.WithSQPoll(10*time.Millisecond))
+	total := 0
+	var got []ring.CQE
+	for round := range 50 {
+		for {
+			sqe := r.GetSQE()
+			if sqe == nil {
+				break
+			}
+			sqe.PrepNop()
+			total++
+			sqe.UserData = uint64(total)
+		}
+		if _, err := r.Submit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.SQWait(); err != nil {
+			t.Fatalf("round %d: SQWait: %v", round, err)
+		}
+		if r.SQSpace() == 0 {
+			t.Fatalf("round %d: SQWait returned with the SQ still full", round)
+		}
+		got = append(got, waitCQEs(t, r, int(r.CQReady()))...)
+	}
+	got = append(got, waitCQEs(t, r, total-len(got))...)
+	if diff := cmp.Diff(nopCQEs(total), byUserData(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
