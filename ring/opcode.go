@@ -1,5 +1,7 @@
 package ring
 
+//go:generate go test -run TestDocsOpcodesTable -update-opcodes-doc .
+
 // Op is an io_uring opcode (enum io_uring_op, sqe->opcode).
 type Op uint8
 
@@ -81,7 +83,7 @@ func (v KernelVersion) String() string { return itoa(int64(v.Major)) + "." + ito
 
 // opFacts holds what the library knows about one opcode. It is the one table
 // the preps, the probe errors, the docs (docs/opcodes.md, checked by
-// TestOpcodesDoc) and the tests (TestPrepFieldsMatchFacts, TestOpcodes)
+// TestDocsOpcodesTable) and the tests (TestPrepFieldsMatchFacts, TestOpcodes)
 // draw on.
 type opFacts struct {
 	name     string        // name without the IORING_OP_ prefix; also its TestOpcodes subtest
@@ -179,7 +181,7 @@ var opTable = [OpLast]opFacts{
 		name: "RECVMSG", kernel: KernelVersion{5, 3}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty,
 		preps: []string{"PrepRecvmsg", "PrepRecvmsgMultishot"},
 		res:   "bytes received",
-		proof: "the bytes received equal the bytes the peer sent; multishot posts a RecvmsgOut-prefixed buffer per message with F_MORE",
+		proof: "the bytes received equal the bytes the peer sent; multishot posts a RecvmsgOut-prefixed buffer per datagram with F_MORE and ends without it when cancelled",
 	},
 	OpTimeout: {
 		name: "TIMEOUT", kernel: KernelVersion{5, 4}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: CQEFMore,
@@ -191,31 +193,31 @@ var opTable = [OpLast]opFacts{
 		name: "TIMEOUT_REMOVE", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepTimeoutRemove", "PrepTimeoutUpdate", "PrepLinkTimeoutUpdate"},
 		res:   "0, -ENOENT, -EALREADY",
-		proof: "removing an armed timeout gives 0 and the timeout ECANCELED; an update re-arms it to expire; an unknown target gives ENOENT",
+		proof: "removing an armed timeout gives 0 and the timeout ECANCELED; an update re-arms it to expire; a linked timeout updated to 1 ms fires; an unknown target gives ENOENT",
 	},
 	OpAccept: {
 		name: "ACCEPT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags | fIoPrio | fSpliceFdIn, cqeFlags: CQEFMore,
 		preps: []string{"PrepAccept", "PrepAcceptDirect", "PrepAcceptMultishot", "PrepAcceptMultishotDirect"},
 		res:   "new fd (or slot)",
-		proof: "the accepted fd carries data from the dialer; multishot accepts two connections with F_MORE; DONTWAIT gives EAGAIN with no client",
+		proof: "the accepted fd carries the client's data and the peer address is the client's; a direct accept's slot sends to its client; multishot accepts two connections with F_MORE and ends when cancelled; DONTWAIT gives EAGAIN with no client",
 	},
 	OpAsyncCancel: {
 		name: "ASYNC_CANCEL", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepCancel", "PrepCancelFd", "PrepCancelFixedFd", "PrepCancelOp", "PrepCancelAny"},
 		res:   "0 or count, -ENOENT, -EALREADY",
-		proof: "cancel by user_data, fd, opcode and ANY|ALL each end a blocked read with ECANCELED; no match gives ENOENT",
+		proof: "cancel by user_data, fd, fixed fd and opcode each end a blocked read with ECANCELED; ANY|ALL cancels two reads and counts them; no match gives ENOENT",
 	},
 	OpLinkTimeout: {
 		name: "LINK_TIMEOUT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepLinkTimeout"},
 		res:   "-ETIME if fired, -ECANCELED if not",
-		proof: "a read of an empty pipe linked to a 1 ms timeout ends ECANCELED, the timeout ETIME",
+		proof: "a read of an empty pipe linked to a 1 ms timeout ends ECANCELED, the timeout ETIME; a NOP finishing first disarms it (ECANCELED)",
 	},
 	OpConnect: {
 		name: "CONNECT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff, cqeFlags: 0,
 		preps: []string{"PrepConnect"},
 		res:   "0",
-		proof: "a socket connected to a listener carries data to the accepted end",
+		proof: "a socket connected to a listener carries data to the accepted end; a bad fd gives EBADF",
 	},
 	OpFallocate: {
 		name: "FALLOCATE", kernel: KernelVersion{5, 6}, fields: fFd | fLen | fOff | fAddr, cqeFlags: 0,
@@ -227,19 +229,19 @@ var opTable = [OpLast]opFacts{
 		name: "OPENAT", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepOpenat", "PrepOpenatDirect"},
 		res:   "new fd (or slot)",
-		proof: "the opened fd reads the file's bytes; a direct open installs a slot a fixed-file read uses",
+		proof: "the opened fd reads the file's bytes; direct opens (a chosen slot and FILE_INDEX_ALLOC) are readable through their slots; a missing file gives ENOENT",
 	},
 	OpClose: {
 		name: "CLOSE", kernel: KernelVersion{5, 6}, fields: fFd | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepClose", "PrepCloseDirect"},
 		res:   "0",
-		proof: "the closed fd is gone (fcntl gives EBADF); closing a direct slot frees it",
+		proof: "the closed fd is gone (fcntl and a second close give EBADF); after closing a direct slot, reads through it give EBADF",
 	},
 	OpFilesUpdate: {
 		name: "FILES_UPDATE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
 		preps: []string{"PrepFilesUpdate"},
 		res:   "slots updated",
-		proof: "a file put in a sparse table by FILES_UPDATE is readable through its slot",
+		proof: "a file put in a sparse table, at an offset and with FILE_INDEX_ALLOC, is readable through its slot",
 	},
 	OpStatx: {
 		name: "STATX", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: 0,
@@ -257,7 +259,7 @@ var opTable = [OpLast]opFacts{
 		name: "WRITE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
 		preps: []string{"PrepWrite"},
 		res:   "bytes written",
-		proof: "the file holds the bytes written",
+		proof: "the file holds the bytes written; a bad fd gives EBADF",
 	},
 	OpFadvise: {
 		name: "FADVISE", kernel: KernelVersion{5, 6}, fields: fFd | fOff | fLen | fOpFlags, cqeFlags: 0,
@@ -269,31 +271,31 @@ var opTable = [OpLast]opFacts{
 		name: "MADVISE", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepMadvise"},
 		res:   "0",
-		proof: "MADV_DONTNEED zeroes an anonymous private mapping",
+		proof: "MADV_DONTNEED zeroes the pages of an anonymous private mapping",
 	},
 	OpSend: {
 		name: "SEND", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fIoPrio | fBufIndex | fSpliceFdIn, cqeFlags: CQEFBuffer,
 		preps: []string{"PrepSend", "PrepSendto", "PrepSendv", "PrepSendBundle"},
 		res:   "bytes sent",
-		proof: "the peer reads what send, sendto (UDP) and vectorized send sent",
+		proof: "the peer reads what send, vectorized send and sendto (UDP) sent; a bad fd gives EBADF",
 	},
 	OpRecv: {
 		name: "RECV", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty | CQEFBufMore,
 		preps: []string{"PrepRecv", "PrepRecvSelect", "PrepRecvMultishot", "PrepRecvBundle"},
 		res:   "bytes received",
-		proof: "recv gets the bytes sent; multishot posts a CQE with F_MORE per message and ends without it at shutdown",
+		proof: "recv gets the bytes sent; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
 	},
 	OpOpenat2: {
 		name: "OPENAT2", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepOpenat2", "PrepOpenat2Direct"},
 		res:   "new fd (or slot)",
-		proof: "the fd openat2 returns reads the file's bytes",
+		proof: "the fd openat2 returns reads the file's bytes; a direct open fills a slot, and O_CLOEXEC with it gives EINVAL",
 	},
 	OpEpollCtl: {
 		name: "EPOLL_CTL", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff, cqeFlags: 0,
 		preps: []string{"PrepEpollCtl"},
 		res:   "0",
-		proof: "a pipe added with EPOLL_CTL is reported ready by epoll_wait(2)",
+		proof: "a readable pipe added with EPOLL_CTL is reported by epoll_wait(2); adding it twice gives EEXIST",
 	},
 	OpSplice: {
 		name: "SPLICE", kernel: KernelVersion{5, 7}, fields: fFd | fOff | fAddr | fLen | fOpFlags | fSpliceFdIn, cqeFlags: 0,
@@ -335,13 +337,13 @@ var opTable = [OpLast]opFacts{
 		name: "UNLINKAT", kernel: KernelVersion{5, 11}, fields: fFd | fAddr | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepUnlinkat"},
 		res:   "0",
-		proof: "the file is gone; AT_REMOVEDIR removes a directory",
+		proof: "the file is gone; AT_REMOVEDIR removes a directory; a missing name gives ENOENT",
 	},
 	OpMkdirat: {
 		name: "MKDIRAT", kernel: KernelVersion{5, 15}, fields: fFd | fAddr | fLen, cqeFlags: 0,
 		preps: []string{"PrepMkdirat"},
 		res:   "0",
-		proof: "the directory exists with the mode given",
+		proof: "the directory exists with mode 0700; making it again gives EEXIST",
 	},
 	OpSymlinkat: {
 		name: "SYMLINKAT", kernel: KernelVersion{5, 15}, fields: fFd | fAddr | fOff, cqeFlags: 0,
@@ -359,43 +361,43 @@ var opTable = [OpLast]opFacts{
 		name: "MSG_RING", kernel: KernelVersion{5, 18}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fSpliceFdIn | fAddr3, cqeFlags: 0,
 		preps: []string{"PrepMsgRing", "PrepMsgRingCQEFlags", "PrepMsgRingFd"},
 		res:   "0",
-		proof: "the other ring gets a CQE with the res, user_data and flags sent; a passed direct fd reads the file there",
+		proof: "the other ring gets a CQE with the res, user_data and flags sent; a passed direct fd reads the file there; a non-ring fd gives EBADFD",
 	},
 	OpFsetxattr: {
 		name: "FSETXATTR", kernel: KernelVersion{5, 19}, fields: fFd | fAddr | fOff | fLen | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepFsetxattr"},
 		res:   "0",
-		proof: "a user.* xattr set on an fd reads back with unix.Getxattr",
+		proof: "a user.* xattr set on an fd reads back with getxattr(2)",
 	},
 	OpSetxattr: {
 		name: "SETXATTR", kernel: KernelVersion{5, 19}, fields: fAddr | fOff | fLen | fOpFlags | fAddr3, cqeFlags: 0,
 		preps: []string{"PrepSetxattr"},
 		res:   "0",
-		proof: "a user.* xattr set by path reads back with unix.Getxattr",
+		proof: "a user.* xattr set by path reads back with getxattr(2); XATTR_CREATE on an existing name gives EEXIST",
 	},
 	OpFgetxattr: {
 		name: "FGETXATTR", kernel: KernelVersion{5, 19}, fields: fFd | fAddr | fOff | fLen, cqeFlags: 0,
 		preps: []string{"PrepFgetxattr"},
 		res:   "value length",
-		proof: "the value read equals the one unix.Setxattr set",
+		proof: "the value read equals the one setxattr(2) set; a missing name gives ENODATA",
 	},
 	OpGetxattr: {
 		name: "GETXATTR", kernel: KernelVersion{5, 19}, fields: fAddr | fOff | fLen | fAddr3, cqeFlags: 0,
 		preps: []string{"PrepGetxattr"},
 		res:   "value length",
-		proof: "the value read by path equals the one unix.Setxattr set",
+		proof: "the value read by path equals the one setxattr(2) set",
 	},
 	OpSocket: {
 		name: "SOCKET", kernel: KernelVersion{5, 19}, fields: fFd | fOff | fLen | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepSocket", "PrepSocketDirect"},
 		res:   "new fd (or slot)",
-		proof: "the socket's SO_TYPE and SO_DOMAIN are the ones asked for; a direct socket installs a slot",
+		proof: "the socket's SO_TYPE and SO_DOMAIN are the ones asked for; a direct socket fills a free slot that FIXED_FD_INSTALL turns into that socket; a bad domain gives EAFNOSUPPORT",
 	},
 	OpURingCmd: {
 		name: "URING_CMD", kernel: KernelVersion{5, 19}, fields: fFd | fOff | fAddr | fSpliceFdIn | fAddr3 | fPad2, cqeFlags: 0,
 		preps: []string{"PrepURingCmd", "PrepSiocinq", "PrepSiocoutq", "PrepGetsockopt", "PrepSetsockopt"},
 		res:   "command-defined",
-		proof: "SIOCINQ counts queued bytes, SIOCOUTQ is 0, setsockopt SO_RCVBUF is seen by getsockopt(2) and by the getsockopt command",
+		proof: "SIOCINQ counts the bytes queued on a TCP socket, SIOCOUTQ is 0, setsockopt SO_KEEPALIVE is seen by getsockopt(2), the getsockopt command reads SO_TYPE",
 	},
 	OpSendZC: {
 		name: "SEND_ZC", kernel: KernelVersion{6, 0}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFNotif,
@@ -419,19 +421,19 @@ var opTable = [OpLast]opFacts{
 		name: "WAITID", kernel: KernelVersion{6, 7}, fields: fFd | fLen | fOff | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepWaitid"},
 		res:   "0",
-		proof: "waitid reaps a child started with os/exec: siginfo has its pid and exit status",
+		proof: "waitid reaps a child started with os/exec: siginfo has SIGCHLD, CLD_EXITED, its pid and status 0, and wait4 then finds no child",
 	},
 	OpFutexWait: {
 		name: "FUTEX_WAIT", kernel: KernelVersion{6, 7}, fields: fFd | fAddr | fOff | fAddr3, cqeFlags: 0,
 		preps: []string{"PrepFutexWait"},
 		res:   "0 when woken, -EAGAIN",
-		proof: "a waiter completes only after a FUTEX_WAKE; a stale value gives EAGAIN",
+		proof: "a waiter stays pending until a FUTEX_WAKE, then completes with 0; a stale value gives EAGAIN",
 	},
 	OpFutexWake: {
 		name: "FUTEX_WAKE", kernel: KernelVersion{6, 7}, fields: fFd | fAddr | fOff | fAddr3, cqeFlags: 0,
 		preps: []string{"PrepFutexWake"},
 		res:   "waiters woken",
-		proof: "waking the futex reports one waiter woken and the waiter completes",
+		proof: "waking with no waiter reports 0; waking two waiters reports 2 and both complete",
 	},
 	OpFutexWaitv: {
 		name: "FUTEX_WAITV", kernel: KernelVersion{6, 7}, fields: fAddr | fLen, cqeFlags: 0,
@@ -443,13 +445,13 @@ var opTable = [OpLast]opFacts{
 		name: "FIXED_FD_INSTALL", kernel: KernelVersion{6, 8}, fields: fFd | fOpFlags, cqeFlags: 0,
 		preps: []string{"PrepFixedFdInstall"},
 		res:   "new fd",
-		proof: "the installed fd reads the file behind the direct descriptor",
+		proof: "the installed fd reads the file behind the direct descriptor, with FD_CLOEXEC unless FixedFdNoCloexec",
 	},
 	OpFtruncate: {
 		name: "FTRUNCATE", kernel: KernelVersion{6, 9}, fields: fFd | fOff, cqeFlags: 0,
 		preps: []string{"PrepFtruncate"},
 		res:   "0",
-		proof: "the file's size is the new length",
+		proof: "the file is cut to the new length",
 	},
 	OpBind: {
 		name: "BIND", kernel: KernelVersion{6, 11}, fields: fFd | fAddr | fOff, cqeFlags: 0,
@@ -461,7 +463,7 @@ var opTable = [OpLast]opFacts{
 		name: "LISTEN", kernel: KernelVersion{6, 11}, fields: fFd | fLen, cqeFlags: 0,
 		preps: []string{"PrepListen"},
 		res:   "0",
-		proof: "a client connects to the listening socket",
+		proof: "a client connects to the listening socket and its data is accepted",
 	},
 	OpRecvZC: {
 		name: "RECV_ZC", kernel: KernelVersion{6, 15}, fields: fFd | fLen | fIoPrio | fSpliceFdIn, cqeFlags: CQEFMore,
@@ -473,7 +475,7 @@ var opTable = [OpLast]opFacts{
 		name: "EPOLL_WAIT", kernel: KernelVersion{6, 15}, fields: fFd | fAddr | fLen, cqeFlags: 0,
 		preps: []string{"PrepEpollWait"},
 		res:   "events written",
-		proof: "epoll_wait reports the readable pipe's fd with EPOLLIN",
+		proof: "epoll_wait stays pending until the pipe is written, then reports its fd with EPOLLIN",
 	},
 	OpReadvFixed: {
 		name: "READV_FIXED", kernel: KernelVersion{6, 15}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fBufIndex, cqeFlags: 0,
@@ -491,7 +493,7 @@ var opTable = [OpLast]opFacts{
 		name: "PIPE", kernel: KernelVersion{6, 16}, fields: fAddr | fOpFlags | fSpliceFdIn, cqeFlags: 0,
 		preps: []string{"PrepPipe", "PrepPipeDirect"},
 		res:   "0",
-		proof: "bytes written to the new pipe's write fd come out of its read fd; a direct pipe installs two slots",
+		proof: "bytes written to the new pipe's write fd come out of its read fd; a direct pipe's two slots carry data",
 	},
 }
 

@@ -45,11 +45,83 @@ func TestOpcodes(t *testing.T) {
 				t.Fatalf("no test for %v", op)
 			}
 			if !probe.Supports(op) {
+				// A skip must not hide a regression: a kernel at least as
+				// new as the one that added the opcode has to have it.
+				if running := runningKernel(t); !older(running, op.Kernel()) {
+					t.Fatalf("Linux %v lacks IORING_OP_%v, which the facts table says arrived in %v", running, op, op.Kernel())
+				}
 				t.Skipf("IORING_OP_%v is not supported by this kernel (added in Linux %v)", op, op.Kernel())
 			}
 			f(t)
 		})
 	}
+}
+
+// TestCheckOpRefusesMissingOpcode plays a 6.11 kernel (a probe listing
+// opcodes up to LISTEN): CheckOp refuses PIPE with an error naming the
+// opcode and the kernel that added it, and nothing reaches the SQ.
+func TestCheckOpRefusesMissingOpcode(t *testing.T) {
+	r := newTRing(t)
+	p := &ring.Probe{LastOp: ring.OpListen}
+	for op := ring.Op(0); op <= ring.OpListen; op++ {
+		p.Ops = append(p.Ops, ring.ProbeOp{Op: uint8(op), Flags: 1}) // IO_URING_OP_SUPPORTED
+	}
+	r.SetProbeForTest(p)
+	if err := r.CheckOp(ring.OpListen); err != nil {
+		t.Errorf("CheckOp(LISTEN): %v, want nil", err)
+	}
+	for _, op := range []ring.Op{ring.OpRecvZC, ring.OpEpollWait, ring.OpPipe} {
+		err := r.CheckOp(op)
+		var nse *ring.NotSupportedError
+		if !errors.As(err, &nse) || !errors.Is(err, ring.ErrNotSupported) {
+			t.Fatalf("CheckOp(%v) = %v, want a *NotSupportedError", op, err)
+		}
+		want := ring.NotSupportedError{What: "IORING_OP_" + op.String(), Kernel: op.Kernel()}
+		if *nse != want {
+			t.Errorf("CheckOp(%v) = %+v, want %+v", op, *nse, want)
+		}
+	}
+	if got := ring.OpPipe.Kernel(); got != (ring.KernelVersion{Major: 6, Minor: 16}) {
+		t.Errorf("PIPE arrived in %v, want 6.16", got)
+	}
+	if n := r.UnpublishedSQEs() + r.SQReady(); n != 0 {
+		t.Errorf("%d SQEs queued, want none", n)
+	}
+	// The real probe of this 6.18 kernel has every opcode of the table.
+	r2 := newTRing(t)
+	for op := ring.Op(0); op < ring.OpLast; op++ {
+		if err := r2.CheckOp(op); err != nil {
+			t.Errorf("CheckOp(%v) on the running kernel: %v", op, err)
+		}
+	}
+}
+
+// runningKernel returns the running kernel's major.minor from uname(2).
+func runningKernel(t *testing.T) ring.KernelVersion {
+	t.Helper()
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		t.Fatal(err)
+	}
+	var v ring.KernelVersion
+	rel := unix.ByteSliceToString(u.Release[:])
+	field := &v.Major
+	for _, c := range rel {
+		switch {
+		case c >= '0' && c <= '9':
+			*field = *field*10 + int(c-'0')
+		case c == '.' && field == &v.Major:
+			field = &v.Minor
+		default:
+			return v
+		}
+	}
+	return v
+}
+
+// older reports whether a is an earlier kernel than b.
+func older(a, b ring.KernelVersion) bool {
+	return a.Major < b.Major || (a.Major == b.Major && a.Minor < b.Minor)
 }
 
 // tring is a ring for one subtest, with submit-and-wait helpers that fail
