@@ -18,8 +18,9 @@ import (
 // The ring memory is mapped memory, never Go heap: either anonymous pages
 // this package maps and the kernel pins (the default), or the kernel's own
 // pages mapped from the ring fd (IOU_PBUF_RING_MMAP, 6.4). The head lives
-// only in the kernel (PbufStatus reads it); the tail is the first 16-bit
-// field's neighbour in the first entry, published with an atomic store.
+// only in the kernel (PbufStatus reads it); the tail is bytes 14-15 of the
+// ring (struct io_uring_buf_ring overlays the first entry's resv field),
+// published with an atomic store.
 
 // PbufRing is one registered provided-buffer ring. It owns the ring memory
 // and keeps every buffer added to it reachable (by buffer id) until the
