@@ -266,3 +266,32 @@ func TestSQPollSQWait(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestPeekBatchWrap: a batch that straddles the end of the CQ array comes
+// out whole and in order.
+func TestPeekBatchWrap(t *testing.T) {
+	r := newRing(t, 2, ring.WithCQSize(4))
+	for _, ud := range []uint64{1, 2, 3} {
+		nops(t, r, ud)
+		if _, err := r.SubmitAndWait(1); err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]ring.CQE, 1)
+		if n := r.PeekBatch(dst); n != 1 || dst[0].UserData != ud {
+			t.Fatalf("PeekBatch = %d %+v", n, dst)
+		}
+	}
+	// Head is 3: the next three CQEs sit in slots 3, 0 and 1.
+	for _, ud := range []uint64{4, 5, 6} {
+		nops(t, r, ud)
+		if _, err := r.SubmitAndWait(1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst := make([]ring.CQE, 8)
+	n := r.PeekBatch(dst)
+	if diff := cmp.Diff([]ring.CQE{{UserData: 4}, {UserData: 5}, {UserData: 6}}, dst[:n]); diff != "" {
+		t.Errorf("batch across the wrap (-want +got):\n%s", diff)
+	}
+	wantIndices(t, r, "after the wrap", indices{SQSpace: 2, CQHead: 6})
+}
