@@ -187,7 +187,7 @@ var opTable = [OpLast]opFacts{
 		name: "TIMEOUT", kernel: KernelVersion{5, 4}, fields: fFd | fAddr | fLen | fOff | fOpFlags, cqeFlags: CQEFMore,
 		preps: []string{"PrepTimeout"},
 		res:   "-ETIME on expiry, 0 on count",
-		proof: "a 1 ms timeout gives ETIME; a count timeout completes with 0 after a NOP; multishot fires 3 times, F_MORE on the first two",
+		proof: "1 ms timeouts (relative, ABS, BOOTTIME, ABS|REALTIME) give ETIME and BOOTTIME|REALTIME EINVAL; with ETIME_SUCCESS a linked NOP still runs; a count timeout completes with 0 after a NOP; multishot fires 3 times, F_MORE on the first two",
 	},
 	OpTimeoutRemove: {
 		name: "TIMEOUT_REMOVE", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags, cqeFlags: 0,
@@ -277,13 +277,13 @@ var opTable = [OpLast]opFacts{
 		name: "SEND", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fOpFlags | fIoPrio | fBufIndex | fSpliceFdIn, cqeFlags: CQEFBuffer,
 		preps: []string{"PrepSend", "PrepSendto", "PrepSendv", "PrepSendBundle"},
 		res:   "bytes sent",
-		proof: "the peer reads what send, vectorized send and sendto (UDP) sent; a bad fd gives EBADF",
+		proof: "the peer reads what send, vectorized send, sendto (UDP) and a bundle of two ring-provided buffers sent; a bad fd gives EBADF",
 	},
 	OpRecv: {
 		name: "RECV", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty | CQEFBufMore,
 		preps: []string{"PrepRecv", "PrepRecvSelect", "PrepRecvMultishot", "PrepRecvBundle"},
 		res:   "bytes received",
-		proof: "recv gets the bytes sent; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
+		proof: "recv gets the bytes sent; a bundle fills several ring-provided buffers; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
 	},
 	OpOpenat2: {
 		name: "OPENAT2", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fSpliceFdIn, cqeFlags: 0,

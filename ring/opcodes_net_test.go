@@ -251,6 +251,17 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			dgram := []byte("datagram")
 			wantCQE(t, "SEND with address", r.do(func(s *ring.SQE) { s.PrepSendto(int32(u1), dgram, 0, sa, n) }), ring.CQE{Res: 8})
 			opReadN(t, "UDP receiver", u2, "datagram")
+			// Bundle (6.10): one send of every buffer queued in a provided buffer ring.
+			br, err := r.RegisterPbufRing(2, 4, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br.Add([]byte("bun"), 0)
+			br.Add([]byte("dle"), 1)
+			br.Advance(2)
+			c := r.do(func(s *ring.SQE) { s.PrepSendBundle(int32(a), 0, 0, 2) })
+			wantCQE(t, "SEND bundle", c, ring.CQE{Res: 6, Flags: ring.CQEFBuffer})
+			opReadN(t, "peer", b, "bundle")
 			wantErrno(t, "SEND bad fd", r.do(func(s *ring.SQE) { s.PrepSend(-1, data, 0) }), syscall.EBADF)
 		},
 		ring.OpRecv: func(t *testing.T) {
@@ -261,6 +272,37 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			c := r.do(func(s *ring.SQE) { s.PrepRecv(int32(a), buf, 0) })
 			wantCQE(t, "RECV", c, ring.CQE{Res: 8})
 			wantBytes(t, "RECV data", buf[:max(c.Res, 0)], []byte("for RECV"))
+
+			// Bundle (6.10): one receive across several ring-provided buffers.
+			br, err := r.RegisterPbufRing(1, 4, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 4 {
+				br.Add(make([]byte, 4), uint16(i))
+			}
+			br.Advance(4)
+			opWrite(t, b, "0123456789")
+			c = r.do(func(s *ring.SQE) { s.PrepRecvBundle(int32(a), 0, 1) })
+			// The kernel decides how many buffers one bundle takes (6.18
+			// takes two on the first attempt); more than one proves the
+			// bundle, and F_SOCK_NONEMPTY says whether data is left.
+			n := wantOK(t, "RECV bundle", c)
+			wantFlags := ring.CQEFBuffer
+			if n < 10 {
+				wantFlags |= ring.CQEFSockNonempty
+			}
+			if n <= 4 || c.Flags != wantFlags {
+				t.Errorf("RECV bundle: %+v, want more than one 4-byte buffer's worth and flags %#x", c, wantFlags)
+			}
+			var got []byte
+			for i := range 3 {
+				got = append(got, br.Buffer(uint16(i))...)
+			}
+			wantBytes(t, "bundle buffers", got[:n], []byte("0123456789"[:n]))
+			if n < 10 {
+				opReadN(t, "the rest", a, "0123456789"[n:])
+			}
 
 			// Multishot: a CQE with F_MORE per message, ended by the peer's shutdown.
 			mem := r.provide(2, 4, 32)

@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/uringkit/uring/ring"
 )
 
@@ -27,10 +29,28 @@ func timeoutOpcodeTests() map[ring.Op]func(t *testing.T) {
 			ts := ms
 			wantErrno(t, "TIMEOUT 1 ms", r.do(func(s *ring.SQE) { s.PrepTimeout(&ts, 0, 0) }), syscall.ETIME)
 
+			// The clock flags: absolute MONOTONIC, relative BOOTTIME,
+			// absolute REALTIME (already past). Each expires.
+			var now unix.Timespec
+			unix.ClockGettime(unix.CLOCK_MONOTONIC, &now)
+			abs := ring.Timespec{Sec: now.Sec, Nsec: now.Nsec + 1e6}
+			wantErrno(t, "TIMEOUT ABS", r.do(func(s *ring.SQE) { s.PrepTimeout(&abs, 0, ring.TimeoutAbs) }), syscall.ETIME)
+			wantErrno(t, "TIMEOUT BOOTTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&ts, 0, ring.TimeoutBoottime) }), syscall.ETIME)
+			unix.ClockGettime(unix.CLOCK_REALTIME, &now)
+			real := ring.Timespec{Sec: now.Sec, Nsec: now.Nsec}
+			wantErrno(t, "TIMEOUT ABS REALTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&real, 0, ring.TimeoutAbs|ring.TimeoutRealtime) }), syscall.ETIME)
+			wantErrno(t, "TIMEOUT BOOTTIME|REALTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&ts, 0, ring.TimeoutBoottime|ring.TimeoutRealtime) }), syscall.EINVAL)
+
+			// ETIME_SUCCESS: the expiry still says ETIME but does not break the link.
+			r.submit(withUD(10, func(s *ring.SQE) { s.PrepTimeout(&ts, 0, ring.TimeoutETimeSuccess); s.SetLink() }), withUD(11, func(s *ring.SQE) { s.PrepNop() }))
+			got := r.waitN(2)
+			wantCQE(t, "ETIME_SUCCESS timeout", got[10], ring.CQE{UserData: 10, Res: -int32(syscall.ETIME)})
+			wantCQE(t, "NOP linked after it", got[11], ring.CQE{UserData: 11})
+
 			// A count timeout completes with 0 once one other CQE is posted.
 			long := hour
 			r.submit(withUD(1, func(s *ring.SQE) { s.PrepTimeout(&long, 1, 0) }), withUD(2, func(s *ring.SQE) { s.PrepNop() }))
-			got := r.waitN(2)
+			got = r.waitN(2)
 			wantCQE(t, "count TIMEOUT", got[1], ring.CQE{UserData: 1})
 
 			// Multishot: three expiries, F_MORE on all but the last.
