@@ -1,0 +1,314 @@
+package ring
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Loop is the goroutine-safe driver over a Ring. Any number of goroutines
+// submit Requests (one SQE each, or contiguous groups of them that form
+// link chains) and wait for their results; the Loop batches their SQEs into
+// few io_uring_enter calls, routes every CQE back to its Request, keeps the
+// memory the kernel uses reachable until the terminal CQE, and limits the
+// requests in flight to what the CQ can hold.
+//
+// The Loop's invariants are listed in ../shared/DESIGN.md; the files
+// loop_*.go each hold one part: admission (credits), slots (user_data to
+// Request), group (link chains and skip-success), submit (SQ side),
+// dispatch (CQ side), shared and owner (the two ways of entering the
+// kernel), policy (the measured constants).
+type Loop struct {
+	cfg  loopConfig
+	mode LoopMode
+	ring *Ring
+
+	sqEntries uint32
+	cqEntries uint32
+	maxGroup  int
+	probe     *Probe
+
+	// SQ side. sqMu orders SQE writes and the SQ tail store; published
+	// counts SQEs made visible, so a Request's seq says when it was.
+	sqMu      sync.Mutex
+	closed    bool // under sqMu: no SQE is published after it is set
+	published atomic.Uint64
+
+	// Shared mode: enterMu serializes the enters that submit, so that the
+	// count passed to io_uring_enter always ends on a group boundary.
+	enterMu   sync.Mutex
+	submitted atomic.Uint64 // SQEs the kernel has consumed
+
+	adm      admission // user requests: CQ entries minus reserve
+	internal admission // the Loop's own cancels
+	slots    slotTable
+	inflight atomic.Int64 // user requests bound to slots
+	intern   atomic.Int64 // internal SQEs whose CQE has not arrived
+
+	closing   atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+	closeDone chan struct{}
+	runDone   chan struct{} // the reaper or owner goroutine has exited
+	fatal     atomic.Pointer[error] // first error that broke the ring
+	graveyard []*Request            // failed by a fatal error, kept reachable
+
+	owner ownerState // owner mode only
+	stats loopCounters
+}
+
+// loopCounters are the Stats counters, updated with atomics.
+type loopCounters struct {
+	submitted, completed  atomic.Uint64
+	enters, submitEnters  atomic.Uint64
+	sqesSubmitted         atomic.Uint64
+	waits                 atomic.Uint64
+	sqFull, cqOverflow    atomic.Uint64
+	busy                  atomic.Uint64
+	cancels, stale        atomic.Uint64
+	doorbells, interrupts atomic.Uint64
+}
+
+// LoopStats is a snapshot of a Loop's counters.
+type LoopStats struct {
+	Mode           string  // "shared" or "owner"
+	Submitted      uint64  // requests accepted by Submit
+	Completed      uint64  // requests resolved (terminal CQE or synthesized)
+	InFlight       int64   // requests submitted and not yet resolved
+	Enters         uint64  // io_uring_enter calls
+	SubmitEnters   uint64  // enters that handed SQEs to the kernel
+	SQEsSubmitted  uint64  // SQEs the kernel consumed, the Loop's own included
+	AvgBatch       float64 // SQEsSubmitted / SubmitEnters
+	Waits          uint64  // enters that blocked waiting for a CQE
+	SQFull         uint64  // times a submitter found no room in the SQ
+	CQOverflow     uint64  // times the kernel flagged IORING_SQ_CQ_OVERFLOW
+	Busy           uint64  // enters that failed with EBUSY or EAGAIN
+	AdmissionWaits uint64  // submissions that parked for lack of credits
+	Cancels        uint64  // ASYNC_CANCEL SQEs sent
+	StaleCQEs      uint64  // CQEs for requests already resolved
+	Doorbells      uint64  // eventfd writes that woke the owner
+	Interrupts     uint64  // enters interrupted by a signal (EINTR)
+}
+
+// NewLoop sets up a ring and starts the Loop's goroutine (the reaper in
+// shared mode, the owner in owner mode).
+func NewLoop(opts ...LoopOption) (*Loop, error) {
+	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.entries == 0 {
+		return nil, &SetupError{Rule: "Loop entries must be at least 1"}
+	}
+	if cfg.cqSize == 0 {
+		cfg.cqSize = cqFactor * roundPow2(min(cfg.entries, 32768))
+	}
+	mode := cfg.mode
+	if mode == ModeAuto {
+		mode = defaultMode
+	}
+	if cfg.sqPoll {
+		if cfg.mode == ModeOwner {
+			return nil, &SetupError{Rule: "SQPOLL cannot be combined with owner mode (DEFER_TASKRUN)"}
+		}
+		mode = ModeShared
+	}
+	if !cfg.spinSet {
+		cfg.spin = defaultSpin(mode)
+	}
+	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{})}
+	var err error
+	if mode == ModeOwner {
+		err = l.startOwner()
+	} else {
+		err = l.startShared()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ringOptions builds the ring setup options of the mode.
+func (l *Loop) ringOptions(modeFlags SetupFlags) ([]Option, error) {
+	var c config
+	for _, o := range l.cfg.ringOpts {
+		o(&c)
+	}
+	if l.mode == ModeShared && c.flags&(SetupSingleIssuer|SetupDeferTaskrun) != 0 {
+		return nil, &SetupError{Rule: "SINGLE_ISSUER and DEFER_TASKRUN need owner mode (WithMode(ModeOwner))"}
+	}
+	if c.flags&(SetupIOPoll|SetupSQE128|SetupCQE32|SetupCQEMixed|SetupRegisteredFdOnly) != 0 {
+		return nil, &SetupError{Rule: "the Loop does not drive IOPOLL, SQE128, CQE32, CQE_MIXED or REGISTERED_FD_ONLY rings"}
+	}
+	opts := append([]Option{}, l.cfg.ringOpts...)
+	opts = append(opts, WithFlags(modeFlags|SetupSubmitAll), WithCQSize(max(l.cfg.cqSize, l.cfg.entries)))
+	if l.cfg.sqPoll {
+		opts = append(opts, WithSQPoll(l.cfg.sqIdle))
+	}
+	return opts, nil
+}
+
+// adopt finishes setup once the ring exists: probe, credits, slots.
+func (l *Loop) adopt(r *Ring) error {
+	p, err := r.Probe()
+	if err != nil {
+		return err
+	}
+	if r.Features()&FeatNoDrop == 0 {
+		return &NotSupportedError{What: "IORING_FEAT_NODROP", Kernel: KernelVersion{5, 5}}
+	}
+	l.ring, l.probe = r, p
+	l.sqEntries, l.cqEntries = r.SQEntries(), r.CQEntries()
+	reserve := cancelReserve(l.cqEntries) + 1 // +1: the owner's doorbell read
+	if int(l.cqEntries) <= reserve {
+		return &SetupError{Rule: "Loop CQ too small: needs more than " + itoa(int64(reserve)) + " entries"}
+	}
+	users := int(l.cqEntries) - reserve
+	l.adm.init(int64(users))
+	l.internal.init(int64(reserve - 1))
+	l.slots.init(users)
+	l.maxGroup = min(int(l.sqEntries), users)
+	return nil
+}
+
+// MaxGroup returns the longest group Submit accepts: the SQ entries, or
+// fewer if the CQ admits fewer requests at once.
+func (l *Loop) MaxGroup() int { return l.maxGroup }
+
+// Mode returns the mode the Loop runs in.
+func (l *Loop) Mode() LoopMode { return l.mode }
+
+// Features returns the IORING_FEAT_* bits of the Loop's ring.
+func (l *Loop) Features() Features { return l.ring.Features() }
+
+// CheckOp returns nil if the running kernel implements op, and otherwise a
+// *NotSupportedError (errors.Is(err, ErrNotSupported)) naming it.
+func (l *Loop) CheckOp(op Op) error {
+	if l.probe.Supports(op) {
+		return nil
+	}
+	return &NotSupportedError{What: "IORING_OP_" + op.String(), Kernel: op.Kernel()}
+}
+
+// Do runs fn with the Loop's Ring for registration calls (RegisterBuffers,
+// RegisterFiles, ...) and waits for it: in owner mode on the owner's OS
+// thread, which SINGLE_ISSUER requires of io_uring_register too. fn must
+// not get SQEs, submit or reap: the Loop owns the queues.
+func (l *Loop) Do(fn func(r *Ring) error) error {
+	if l.closing.Load() {
+		return ErrClosed
+	}
+	if l.mode == ModeOwner {
+		return l.ownerDo(fn)
+	}
+	return fn(l.ring)
+}
+
+// Stats returns a snapshot of the Loop's counters.
+func (l *Loop) Stats() LoopStats {
+	s := &l.stats
+	st := LoopStats{
+		Mode:           l.mode.String(),
+		Submitted:      s.submitted.Load(),
+		Completed:      s.completed.Load(),
+		InFlight:       l.inflight.Load(),
+		Enters:         s.enters.Load(),
+		SubmitEnters:   s.submitEnters.Load(),
+		SQEsSubmitted:  s.sqesSubmitted.Load(),
+		Waits:          s.waits.Load(),
+		SQFull:         s.sqFull.Load(),
+		CQOverflow:     s.cqOverflow.Load(),
+		Busy:           s.busy.Load(),
+		AdmissionWaits: l.adm.stalls.Load(),
+		Cancels:        s.cancels.Load(),
+		StaleCQEs:      s.stale.Load(),
+		Doorbells:      s.doorbells.Load(),
+		Interrupts:     s.interrupts.Load(),
+	}
+	if st.SubmitEnters > 0 {
+		st.AvgBatch = float64(st.SQEsSubmitted) / float64(st.SubmitEnters)
+	}
+	return st
+}
+
+// Close stops new submissions (they get ErrClosed), asks the kernel to
+// cancel everything in flight, waits for every terminal CQE (so every
+// waiter gets its op's own result, usually -ECANCELED), stops the Loop's
+// goroutine and only then closes the ring. A second Close waits for the
+// first and returns nil.
+func (l *Loop) Close() error {
+	first := false
+	l.closeOnce.Do(func() {
+		first = true
+		l.closeErr = l.close()
+		close(l.closeDone)
+	})
+	<-l.closeDone
+	if first {
+		return l.closeErr
+	}
+	return nil
+}
+
+func (l *Loop) close() error {
+	l.closing.Store(true)
+	l.sqMu.Lock()
+	l.closed = true
+	l.sqMu.Unlock()
+	l.adm.close()
+	t := time.NewTicker(closeRecancel)
+	defer t.Stop()
+	for {
+		l.cancelAll()
+		select {
+		case <-l.runDone:
+			if l.mode == ModeShared {
+				return l.ring.Close()
+			}
+			return l.owner.closeErr
+		case <-t.C:
+			// Something survived the cancel (an op that was still being
+			// queued, or one that ignored it): cancel again.
+		}
+	}
+}
+
+// runnerShouldExit reports whether the reaper or owner may stop: the Loop
+// is closing and no CQE, user or internal, is still owed.
+func (l *Loop) runnerShouldExit() bool {
+	return l.fatal.Load() != nil || l.closing.Load() && l.inflight.Load() == 0 && l.intern.Load() == 0
+}
+
+// noteFatal records an error that makes the ring unusable and closes the
+// Loop to submissions; the reaper or owner then resolves every request in
+// flight with it (failAll) and stops. Safe from any goroutine.
+func (l *Loop) noteFatal(err error) {
+	l.fatal.CompareAndSwap(nil, &err)
+	l.closing.Store(true)
+	l.adm.close()
+	if l.mode == ModeOwner {
+		l.ownerKick()
+	}
+}
+
+var (
+	defaultLoopMu sync.Mutex
+	defaultLoop   *Loop
+)
+
+// DefaultLoop returns the process-wide Loop, creating it with the default
+// options on first use (and again if it was closed).
+func DefaultLoop() (*Loop, error) {
+	defaultLoopMu.Lock()
+	defer defaultLoopMu.Unlock()
+	if defaultLoop != nil && !defaultLoop.closing.Load() {
+		return defaultLoop, nil
+	}
+	l, err := NewLoop()
+	if err != nil {
+		return nil, err
+	}
+	defaultLoop = l
+	return l, nil
+}

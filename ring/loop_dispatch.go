@@ -1,0 +1,82 @@
+package ring
+
+// The CQ side: one goroutine (the reaper in shared mode, the owner in
+// owner mode) copies CQEs out in batches and routes each to its Request.
+// It never runs user code and never blocks: delivering a CQE is a queue
+// append under the Request's own mutex and a non-blocking channel send,
+// so a waiter that submits a follow-up op from its wake-up cannot
+// deadlock the Loop (DESIGN.md invariant 8).
+
+// reap copies the visible CQEs out and dispatches them; it returns how
+// many it saw.
+func (l *Loop) reap(buf []CQE) int {
+	total := 0
+	for {
+		n := l.ring.PeekBatch(buf)
+		for i := 0; i < n; i++ {
+			l.dispatch(&buf[i])
+		}
+		total += n
+		if n < len(buf) {
+			return total
+		}
+	}
+}
+
+func (l *Loop) dispatch(c *CQE) {
+	if c.UserData&internalTag != 0 {
+		l.internalCQE(c)
+		return
+	}
+	r := l.slots.lookup(c.UserData)
+	if r == nil {
+		l.stats.stale.Add(1)
+		return
+	}
+	if c.Flags&CQEFMore != 0 { // multishot / zero-copy: more will follow
+		r.deliver(*c, false)
+		return
+	}
+	g, j := r.grp, r.gi
+	if g != nil {
+		g.m[j].resolved, g.m[j].r = true, nil
+	}
+	l.resolve(r, *c)
+	if g != nil {
+		l.groupRules(g, j, c.Res)
+	}
+}
+
+// resolve frees r's slot and credit and hands it its terminal CQE. After
+// deliver the waiter may reuse r at once: nothing here touches r after it.
+func (l *Loop) resolve(r *Request, c CQE) {
+	l.slots.put(r.ud)
+	l.inflight.Add(-1)
+	l.adm.release(1)
+	l.stats.completed.Add(1)
+	r.deliver(c, true)
+}
+
+func (l *Loop) internalCQE(c *CQE) {
+	switch c.UserData {
+	case udCancel, udCancelAll:
+		l.intern.Add(-1)
+		l.internal.release(1)
+	case udDoorbell:
+		l.intern.Add(-1)
+		l.ownerDoorbellCQE(c)
+	}
+}
+
+// failAll resolves every request in flight with err after the ring broke.
+// The Requests stay referenced (graveyard): the kernel may still be using
+// their memory. Runs on the reaper or owner goroutine.
+func (l *Loop) failAll(err error) {
+	l.slots.each(func(r *Request) {
+		l.graveyard = append(l.graveyard, r)
+		l.slots.put(r.ud)
+		l.inflight.Add(-1)
+		l.stats.completed.Add(1)
+		r.fail(err)
+	})
+}

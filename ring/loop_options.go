@@ -1,0 +1,81 @@
+package ring
+
+import "time"
+
+// LoopMode selects who enters the kernel.
+type LoopMode int
+
+const (
+	// ModeAuto picks the mode from the kernel and the measurements in
+	// docs/heuristics.md (currently: shared).
+	ModeAuto LoopMode = iota
+	// ModeShared: any goroutine enters to submit (group commit: one enter
+	// carries every SQE published while the previous one ran), and a reaper
+	// goroutine waits for CQEs. The ring has no SINGLE_ISSUER.
+	ModeShared
+	// ModeOwner: one goroutine locked to its OS thread creates the ring
+	// with SINGLE_ISSUER|DEFER_TASKRUN (6.1) and makes every io_uring_enter
+	// and io_uring_register call. Submitters only write SQEs; they ring an
+	// eventfd doorbell when the owner sleeps.
+	ModeOwner
+)
+
+func (m LoopMode) String() string {
+	switch m {
+	case ModeShared:
+		return "shared"
+	case ModeOwner:
+		return "owner"
+	}
+	return "auto"
+}
+
+// LoopOption configures NewLoop.
+type LoopOption func(*loopConfig)
+
+type loopConfig struct {
+	entries  uint32
+	cqSize   uint32
+	mode     LoopMode
+	sqPoll   bool
+	sqIdle   time.Duration
+	spin     time.Duration
+	spinSet  bool
+	ringOpts []Option
+}
+
+// WithEntries sets the number of SQ entries (default 256).
+func WithEntries(n uint32) LoopOption { return func(c *loopConfig) { c.entries = n } }
+
+// WithLoopCQSize sets the number of CQ entries (IORING_SETUP_CQSIZE). The
+// Loop admits at most this many requests in flight, minus a small reserve
+// for its own cancel and doorbell SQEs, so a larger CQ allows a deeper
+// queue. Default: 4x the SQ entries.
+func WithLoopCQSize(n uint32) LoopOption { return func(c *loopConfig) { c.cqSize = n } }
+
+// WithMode selects shared or owner mode (default ModeAuto).
+func WithMode(m LoopMode) LoopOption { return func(c *loopConfig) { c.mode = m } }
+
+// WithLoopSQPoll makes the ring use a kernel SQ polling thread
+// (IORING_SETUP_SQPOLL) that sleeps after idle; submitters then enter only
+// to wake it. Forces shared mode (SQPOLL excludes DEFER_TASKRUN). On a
+// machine with few cores the poller competes with the application
+// (../shared/bench/README.md finding 6), so it is off by default.
+func WithLoopSQPoll(idle time.Duration) LoopOption {
+	return func(c *loopConfig) { c.sqPoll, c.sqIdle = true, idle }
+}
+
+// WithSpin sets how long the owner goroutine (owner mode) or the reaper
+// (shared mode) keeps polling the rings after the last activity before it
+// blocks in io_uring_enter. 0 blocks at once.
+func WithSpin(d time.Duration) LoopOption {
+	return func(c *loopConfig) { c.spin, c.spinSet = d, true }
+}
+
+// WithRingOptions passes ring Options (setup flags) through to New. The
+// Loop adds the flags its mode needs; flags that break the mode (for
+// example SINGLE_ISSUER in shared mode) make NewLoop fail with a
+// *SetupError.
+func WithRingOptions(opts ...Option) LoopOption {
+	return func(c *loopConfig) { c.ringOpts = append(c.ringOpts, opts...) }
+}

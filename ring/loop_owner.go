@@ -1,0 +1,241 @@
+package ring
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Owner mode (DESIGN.md invariant 5). SINGLE_ISSUER (6.0) makes the kernel
+// refuse io_uring_enter and io_uring_register from any thread but the
+// ring's creator (EEXIST), and DEFER_TASKRUN (6.1) runs completion work
+// only inside that thread's GETEVENTS enters. Goroutines move between OS
+// threads, so one goroutine, locked to its thread for its whole life,
+// creates the ring and makes every enter and register call. Submitters
+// only write SQEs (plain memory, allowed from any thread) and publish the
+// SQ tail; when the owner sleeps they ring an eventfd doorbell, whose READ
+// the owner keeps armed in the ring. The flag sleeping and the
+// publication form a Dekker pair on sequentially consistent atomics: the
+// owner stores sleeping then re-reads published, a submitter adds to
+// published then reads sleeping, so one of them always sees the other.
+type ownerState struct {
+	sleeping  atomic.Bool
+	bellRung  atomic.Bool // deduplicates doorbell writes, like netpollBreak
+	efd       int
+	bellBuf   *[8]byte // the doorbell READ's buffer, on the heap
+	sqCond    sync.Cond
+	sqWaiters atomic.Int32
+	doMu      sync.Mutex
+	doQ       []func()
+	doPending atomic.Int32
+	closeErr  error
+}
+
+func (l *Loop) startOwner() error {
+	initErr := make(chan error, 1)
+	go l.ownerMain(initErr)
+	return <-initErr
+}
+
+func (l *Loop) ownerMain(initErr chan<- error) {
+	// Never unlocked: when the goroutine returns, the runtime ends the
+	// thread, and the ring's issuer task with it.
+	runtime.LockOSThread()
+	if err := l.ownerSetup(); err != nil {
+		initErr <- err
+		return
+	}
+	initErr <- nil
+	l.ownerLoop()
+	l.owner.closeErr = l.ring.Close()
+	closeEventfd(l.owner.efd)
+	close(l.runDone)
+}
+
+func (l *Loop) ownerSetup() error {
+	opts, err := l.ringOptions(SetupSingleIssuer | SetupDeferTaskrun | SetupTaskrunFlag)
+	if err != nil {
+		return err
+	}
+	r, err := New(l.cfg.entries, opts...)
+	if err != nil {
+		return err
+	}
+	if err := l.adopt(r); err != nil {
+		r.Close()
+		return err
+	}
+	// A registered ring fd saves the fd lookup on every enter; it belongs
+	// to this thread, which is the only one that enters. Optional (5.18).
+	_, _ = r.RegisterRingFd()
+	efd, err := newEventfd()
+	if err != nil {
+		r.Close()
+		return err
+	}
+	l.owner.efd, l.owner.bellBuf = efd, new([8]byte)
+	l.owner.sqCond.L = &l.sqMu
+	return nil
+}
+
+func (l *Loop) ownerLoop() {
+	buf := make([]CQE, reapBatch)
+	l.armDoorbell()
+	var idleSince time.Time
+	defer l.wakeSQWaiters(true)
+	for {
+		if err := l.fatal.Load(); err != nil {
+			l.failAll(*err)
+			return
+		}
+		l.runDo()
+		n := l.reap(buf)
+		pend := l.published.Load() - l.submitted.Load()
+		if pend > 0 || l.ring.cqNeedsFlush() {
+			// Submit, and run deferred completion work (GETEVENTS with
+			// min_complete 0 does not block).
+			got, _ := l.enter(uint32(pend), 0, EnterGetEvents)
+			l.submitted.Add(uint64(got))
+			l.wakeSQWaiters(false)
+			idleSince = time.Time{}
+			continue
+		}
+		if n > 0 {
+			idleSince = time.Time{}
+			continue
+		}
+		if l.runnerShouldExit() {
+			return
+		}
+		if l.cfg.spin > 0 {
+			// Busy-poll a little before sleeping: a locked goroutine that
+			// yields costs two thread switches, so this spin does not yield.
+			if idleSince.IsZero() {
+				idleSince = time.Now()
+			}
+			if time.Since(idleSince) < l.cfg.spin {
+				continue
+			}
+		}
+		l.owner.sleeping.Store(true)
+		if l.published.Load() != l.submitted.Load() || l.ring.CQReady() > 0 ||
+			l.ring.cqNeedsFlush() || l.owner.doPending.Load() > 0 || l.fatal.Load() != nil {
+			l.owner.sleeping.Store(false)
+			continue
+		}
+		l.enter(0, 1, 0)
+		l.owner.sleeping.Store(false)
+		idleSince = time.Time{}
+	}
+}
+
+// ownerKick wakes the owner if it sleeps (or is about to).
+func (l *Loop) ownerKick() {
+	if l.owner.sleeping.Load() && l.owner.bellRung.CompareAndSwap(false, true) {
+		l.stats.doorbells.Add(1)
+		ringEventfd(l.owner.efd)
+	}
+}
+
+// armDoorbell queues the eventfd READ. Owner goroutine only.
+func (l *Loop) armDoorbell() {
+	l.sqMu.Lock()
+	defer l.sqMu.Unlock()
+	if l.closed {
+		return
+	}
+	for l.ring.SQSpace() == 0 {
+		// The owner may enter itself to make room.
+		got, err := l.enter(uint32(l.published.Load()-l.submitted.Load()), 0, EnterGetEvents)
+		l.submitted.Add(uint64(got))
+		if err != nil && l.fatal.Load() != nil {
+			return
+		}
+	}
+	sqe := l.ring.GetSQE()
+	sqe.PrepRW(OpRead, int32(l.owner.efd), ptrAddr(l.owner.bellBuf), 8, ^uint64(0))
+	sqe.UserData = udDoorbell
+	l.intern.Add(1)
+	l.ring.flushSQ()
+	l.published.Add(1)
+}
+
+// ownerDoorbellCQE handles the doorbell READ's CQE: re-arm it.
+func (l *Loop) ownerDoorbellCQE(c *CQE) {
+	l.owner.bellRung.Store(false)
+	if c.Res >= 0 {
+		l.armDoorbell()
+	}
+}
+
+// ownerWaitSQ waits, with sqMu held, until the owner has consumed enough
+// of the SQ for n SQEs. It reports false if the ring broke.
+func (l *Loop) ownerWaitSQ(n uint32) bool {
+	l.owner.sqWaiters.Add(1)
+	defer l.owner.sqWaiters.Add(-1)
+	// Re-check after announcing ourselves: an owner that consumed the SQ
+	// before seeing sqWaiters did so before this load.
+	if l.ring.SQSpace() >= n {
+		return true
+	}
+	if l.fatal.Load() != nil || l.runnerDone() {
+		return false
+	}
+	l.ownerKick()
+	l.owner.sqCond.Wait()
+	return l.fatal.Load() == nil
+}
+
+func (l *Loop) runnerDone() bool {
+	select {
+	case <-l.runDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// wakeSQWaiters lets submitters waiting for SQ room re-check.
+func (l *Loop) wakeSQWaiters(always bool) {
+	if always || l.owner.sqWaiters.Load() > 0 {
+		l.sqMu.Lock()
+		l.owner.sqCond.Broadcast()
+		l.sqMu.Unlock()
+	}
+}
+
+// ownerDo runs fn on the owner's thread.
+func (l *Loop) ownerDo(fn func(*Ring) error) error {
+	done := make(chan error, 1)
+	l.owner.doMu.Lock()
+	l.owner.doQ = append(l.owner.doQ, func() { done <- fn(l.ring) })
+	l.owner.doPending.Add(1)
+	l.owner.doMu.Unlock()
+	l.ownerKick()
+	select {
+	case err := <-done:
+		return err
+	case <-l.runDone:
+		select {
+		case err := <-done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
+}
+
+func (l *Loop) runDo() {
+	if l.owner.doPending.Load() == 0 {
+		return
+	}
+	l.owner.doMu.Lock()
+	q := l.owner.doQ
+	l.owner.doQ = nil
+	l.owner.doPending.Store(0)
+	l.owner.doMu.Unlock()
+	for _, fn := range q {
+		fn()
+	}
+}

@@ -1,0 +1,267 @@
+package ring
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Request is one SQE handed to a Loop, owned by the Loop from Submit until
+// its terminal CQE: the first CQE without IORING_CQE_F_MORE (one CQE for
+// most opcodes; the last one of a multishot op; the NOTIF CQE of a
+// zero-copy send). Until then the Loop keeps the Request, and so Keep,
+// Buf and every pinned object, reachable, even after a cancel; the kernel
+// may read or write that memory until the terminal CQE.
+//
+// Requests are reusable: after Wait (or Next) has returned the terminal
+// result, the same Request may be prepared and submitted again, or given
+// back to the pool with Release.
+type Request struct {
+	// SQE is prepared by the caller with the Prep methods. Submit copies it
+	// into the ring; its UserData is overwritten by the Loop.
+	SQE SQE
+	// Keep holds what the kernel reads or writes through addresses in SQE
+	// (iovecs, timespecs, sockaddrs, paths, structs) until the terminal CQE.
+	Keep any
+	// Buf is a data buffer the kernel reads or writes, kept like Keep; a
+	// slice here costs no allocation, where a slice stored in Keep does.
+	Buf []byte
+
+	loop  *Loop
+	ud    uint64 // user_data while in flight (slotTable)
+	seq   uint64 // the Loop's publish sequence number that covers this SQE
+	state atomic.Uint32
+	// Group bookkeeping, written by Submit before the slot is bound and
+	// read only by the dispatcher (see loop_group.go).
+	grp *group
+	gi  int
+
+	cancelled atomic.Bool // an ASYNC_CANCEL was sent (or queued) for it
+	ctxErr    error       // set by Wait/Next when the context ended first
+
+	mu   sync.Mutex
+	q    []CQE // CQEs delivered and not yet taken by Wait/Next
+	qh   int
+	term bool  // the terminal CQE is in q (or err is set)
+	err  error // Loop-level failure (ErrCQEsDropped, ErrClosed)
+	wake chan struct{}
+
+	pinner runtime.Pinner
+	pinned bool
+}
+
+const (
+	reqIdle     = iota // never submitted, or Released
+	reqInFlight        // owned by the Loop
+	reqDone            // terminal result delivered to the Request
+)
+
+var requestPool = sync.Pool{New: func() any { return newRequest() }}
+
+func newRequest() *Request {
+	return &Request{wake: make(chan struct{}, 1), q: make([]CQE, 0, 1)}
+}
+
+// NewRequest returns a Request from the pool, with a zeroed SQE. Give it
+// back with Release once its result has been read; a steady stream of
+// NewRequest/Submit/Wait/Release then allocates nothing.
+func NewRequest() *Request {
+	return requestPool.Get().(*Request)
+}
+
+// Release gives a finished Request back to the pool and drops its
+// references (Keep, Buf). It does nothing while the Request is in flight:
+// the Loop still owns it then.
+func (r *Request) Release() {
+	if r.state.Load() == reqInFlight {
+		return
+	}
+	r.reset()
+	r.SQE = SQE{}
+	r.Keep, r.Buf = nil, nil
+	r.loop = nil
+	r.state.Store(reqIdle)
+	requestPool.Put(r)
+}
+
+// Pin pins p (a pointer) with a runtime.Pinner until the terminal CQE, for
+// Go pointers stored inside kernel-visible structs (an iovec's base, a
+// msghdr's iov). Call it before Submit.
+func (r *Request) Pin(p any) {
+	r.pinner.Pin(p)
+	r.pinned = true
+}
+
+// reset clears per-submission state; called by Submit and Release.
+func (r *Request) reset() {
+	r.grp, r.gi = nil, 0
+	r.cancelled.Store(false)
+	r.ctxErr = nil
+	r.mu.Lock()
+	clear(r.q)
+	r.q, r.qh, r.term, r.err = r.q[:0], 0, false, nil
+	r.mu.Unlock()
+	select { // a wake-up left over from the previous use
+	case <-r.wake:
+	default:
+	}
+}
+
+// deliver queues a CQE for the waiter; terminal marks the last one. Runs on
+// the dispatcher; it never runs user code and never blocks.
+func (r *Request) deliver(c CQE, terminal bool) {
+	r.mu.Lock()
+	r.q = append(r.q, c)
+	r.term = terminal
+	r.mu.Unlock()
+	r.signal()
+}
+
+// fail resolves the Request with a Loop-level error and no further CQE.
+func (r *Request) fail(err error) {
+	r.mu.Lock()
+	r.term, r.err = true, err
+	r.mu.Unlock()
+	r.signal()
+}
+
+func (r *Request) signal() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// finish marks the Request done after its terminal result was taken.
+func (r *Request) finish() {
+	if r.pinned {
+		r.pinner.Unpin()
+		r.pinned = false
+	}
+	r.state.Store(reqDone)
+}
+
+// Wait returns the Request's result: its terminal CQE, or, for a
+// zero-copy send, the CQE that carries the send's result (the NOTIF CQE
+// that follows it only says the buffer is free again; Wait still waits for
+// it). Earlier CQEs of a multishot op are dropped; use Next to see them.
+// The CQE's Res is returned as the kernel wrote it: a negative Res is the
+// op's -errno, not an error of Wait.
+//
+// If ctx ends first, Wait asks the kernel to cancel the op
+// (IORING_OP_ASYNC_CANCEL) and still waits for its terminal CQE, so the
+// memory the op uses is never released early; it then returns that CQE
+// together with context.Cause(ctx). A passed deadline gives an error for
+// which both errors.Is(err, context.DeadlineExceeded) and
+// errors.Is(err, os.ErrDeadlineExceeded) hold.
+//
+// The error is ErrCQEsDropped if the kernel lost CQEs, and ErrNotSubmitted
+// if the Request was never submitted.
+func (r *Request) Wait(ctx context.Context) (CQE, error) {
+	l := r.loop
+	if l == nil || r.state.Load() == reqIdle {
+		return CQE{}, ErrNotSubmitted
+	}
+	l.flushFor(r)
+	done := ctx.Done()
+	var res CQE
+	for {
+		r.mu.Lock()
+		for ; r.qh < len(r.q); r.qh++ {
+			if c := r.q[r.qh]; c.Flags&CQEFNotif == 0 {
+				res = c
+			}
+		}
+		term, err := r.term, r.err
+		r.mu.Unlock()
+		if term {
+			r.finish()
+			if r.ctxErr != nil {
+				err = r.ctxErr
+			}
+			return res, err
+		}
+		select {
+		case <-r.wake:
+		case <-done:
+			done = nil
+			r.ctxErr = ctxError(ctx)
+			r.Cancel()
+		}
+	}
+}
+
+// Next returns the Request's CQEs one at a time, in the order the kernel
+// posted them, for multishot ops and zero-copy sends: (cqe, true, nil) for
+// each, the terminal one included, then (CQE{}, false, err) once the
+// terminal CQE has been returned. err is nil, or context.Cause(ctx) if the
+// op ended because ctx did: when ctx ends Next cancels the op and keeps
+// returning the CQEs that still arrive (each may carry a provided buffer
+// the caller must give back), so nothing is dropped.
+func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
+	l := r.loop
+	if l == nil || r.state.Load() == reqIdle {
+		return CQE{}, false, ErrNotSubmitted
+	}
+	if r.state.Load() == reqDone {
+		return CQE{}, false, r.ctxErr
+	}
+	l.flushFor(r)
+	done := ctx.Done()
+	if r.ctxErr != nil {
+		done = nil
+	}
+	for {
+		r.mu.Lock()
+		if r.qh < len(r.q) {
+			c := r.q[r.qh]
+			r.qh++
+			r.mu.Unlock()
+			return c, true, nil
+		}
+		if r.term {
+			err := r.err
+			r.mu.Unlock()
+			r.finish()
+			if err == nil {
+				err = r.ctxErr
+			}
+			return CQE{}, false, err
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.wake:
+		case <-done:
+			done = nil
+			r.ctxErr = ctxError(ctx)
+			r.Cancel()
+		}
+	}
+}
+
+// Cancel asks the kernel to cancel the Request (IORING_OP_ASYNC_CANCEL by
+// its user_data). The op's terminal CQE still arrives through Wait or Next,
+// usually with Res -ECANCELED; an op that already completed is unaffected.
+// Cancel is asynchronous, safe from any goroutine, and idempotent.
+func (r *Request) Cancel() {
+	l := r.loop
+	if l == nil || r.state.Load() != reqInFlight || !r.cancelled.CompareAndSwap(false, true) {
+		return
+	}
+	l.cancel(r)
+}
+
+// ctxError is context.Cause(ctx), wrapped so that a deadline also matches
+// os.ErrDeadlineExceeded.
+func ctxError(ctx context.Context) error {
+	err := context.Cause(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &deadlineError{cause: err}
+	}
+	return err
+}

@@ -1,0 +1,69 @@
+package ring
+
+import (
+	"runtime"
+	"time"
+)
+
+// Shared mode: any goroutine enters to submit (group commit, see flush),
+// and one reaper goroutine waits for CQEs and dispatches them. The ring is
+// set up without SINGLE_ISSUER, and without COOP_TASKRUN, whose man page
+// warns against it when the waiter is not the submitter.
+
+func (l *Loop) startShared() error {
+	opts, err := l.ringOptions(0)
+	if err != nil {
+		return err
+	}
+	r, err := New(l.cfg.entries, opts...)
+	if err != nil {
+		return err
+	}
+	if err := l.adopt(r); err != nil {
+		r.Close()
+		return err
+	}
+	go l.reaper()
+	return nil
+}
+
+// reaper is the shared mode's CQ goroutine. It blocks in io_uring_enter
+// (GETEVENTS, min_complete 1) through Syscall6, so while it sleeps it
+// holds an OS thread but no P. It never enters to submit: its count of
+// SQEs to submit is always 0, so it cannot split a group.
+func (l *Loop) reaper() {
+	defer close(l.runDone)
+	buf := make([]CQE, reapBatch)
+	var idleSince time.Time
+	for {
+		if l.reap(buf) > 0 {
+			idleSince = time.Time{}
+			continue
+		}
+		if l.runnerShouldExit() {
+			if err := l.fatal.Load(); err != nil {
+				l.failAll(*err)
+			}
+			return
+		}
+		if l.ring.cqNeedsFlush() {
+			// Overflowed CQEs wait in the kernel's backlog (FEAT_NODROP):
+			// an enter with GETEVENTS moves them into the CQ.
+			l.stats.cqOverflow.Add(1)
+			l.enter(0, 0, EnterGetEvents)
+			continue
+		}
+		if l.cfg.spin > 0 {
+			if idleSince.IsZero() {
+				idleSince = time.Now()
+			}
+			if time.Since(idleSince) < l.cfg.spin {
+				runtime.Gosched()
+				continue
+			}
+		}
+		if _, err := l.enter(0, 1, 0); err != nil && l.fatal.Load() == nil {
+			runtime.Gosched() // EBUSY/EAGAIN: reap at the top
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package ring
+
+import "sync/atomic"
+
+// slotTable maps a CQE's user_data back to its Request and is what keeps
+// a Request (and through it everything the kernel reads or writes: SQE
+// buffers, Keep, pinned objects) reachable for the garbage collector from
+// Submit until the terminal CQE (DESIGN.md invariant 2). The kernel only
+// holds integer addresses, which the GC does not see.
+//
+// user_data = generation<<32 | slot index. The generation changes on every
+// use of a slot, so a late CQE for a request the Loop already resolved
+// (a skip-success request resolved by a later member of its chain) cannot
+// be routed to the slot's next owner.
+//
+// Free slots form a lock-free stack whose head carries an ABA tag. There
+// are as many slots as admission credits, so a submitter that holds
+// credits always finds slots.
+type slotTable struct {
+	reqs []atomic.Pointer[Request]
+	next []atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
+	gen  []uint32        // owned by whoever holds the slot
+	head atomic.Uint64   // tag<<32 | (index+1) of the first free slot
+}
+
+// internalTag marks the Loop's own SQEs in user_data: no slot has it.
+const internalTag = 1 << 63
+
+func (t *slotTable) init(n int) {
+	t.reqs = make([]atomic.Pointer[Request], n)
+	t.next = make([]atomic.Uint32, n)
+	t.gen = make([]uint32, n)
+	for i := 0; i < n-1; i++ {
+		t.next[i].Store(uint32(i + 2))
+	}
+	t.head.Store(1)
+}
+
+// get pops a free slot, binds r to it, sets r.ud and returns it.
+func (t *slotTable) get(r *Request) uint64 {
+	for {
+		h := t.head.Load()
+		idx := uint32(h)
+		if idx == 0 {
+			panic("uring loop: slot table exhausted despite admission credits")
+		}
+		nxt := t.next[idx-1].Load()
+		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(nxt)) {
+			i := idx - 1
+			t.gen[i] = (t.gen[i] + 1) & 0x7fffffff
+			r.ud = uint64(t.gen[i])<<32 | uint64(i)
+			t.reqs[i].Store(r) // publishes r's fields to the dispatcher
+			return r.ud
+		}
+	}
+}
+
+// lookup returns the Request bound to user_data, or nil if the slot moved
+// on (a stale CQE).
+func (t *slotTable) lookup(ud uint64) *Request {
+	i := uint32(ud)
+	if ud&internalTag != 0 || int(i) >= len(t.reqs) {
+		return nil
+	}
+	r := t.reqs[i].Load()
+	if r == nil || r.ud != ud {
+		return nil
+	}
+	return r
+}
+
+// put frees the slot of user_data.
+func (t *slotTable) put(ud uint64) {
+	i := uint32(ud)
+	t.reqs[i].Store(nil)
+	for {
+		h := t.head.Load()
+		t.next[i].Store(uint32(h))
+		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(i+1)) {
+			return
+		}
+	}
+}
+
+// each calls fn for every bound Request.
+func (t *slotTable) each(fn func(*Request)) {
+	for i := range t.reqs {
+		if r := t.reqs[i].Load(); r != nil {
+			fn(r)
+		}
+	}
+}

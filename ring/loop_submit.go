@@ -1,0 +1,244 @@
+package ring
+
+import (
+	"context"
+	"runtime"
+	"syscall"
+)
+
+// Submit hands one Request, or a group of Requests, to the kernel. A
+// group's SQEs are written next to each other and published with a single
+// SQ tail store, inside one submission: no other goroutine's SQE can land
+// between them, so link chains (IOSQE_IO_LINK / IOSQE_IO_HARDLINK, set by
+// the caller on every member but the last of a chain) are never split.
+//
+// Submit blocks while the Loop has no room (the requests in flight would
+// no longer fit the CQ), honouring ctx; it returns the context's error if
+// ctx ends first. The errors: ErrGroupTooLong (more than MaxGroup
+// requests), ErrDanglingLink, ErrSkipSuccessLast, ErrSkipSuccessHardlink
+// (see loop_group.go), ErrRequestBusy (a Request still in flight, or
+// passed twice), a *NotSupportedError for an opcode the kernel lacks, and
+// ErrClosed once Close has begun. On error nothing was submitted.
+//
+// The SQEs go to the kernel no later than the moment any goroutine waits
+// on one of them (in practice at once, batched with those of concurrent
+// submitters).
+func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
+	k := len(reqs)
+	if k == 0 {
+		return nil
+	}
+	if k > l.maxGroup {
+		return ErrGroupTooLong
+	}
+	for _, r := range reqs {
+		if !l.probe.Supports(r.SQE.Opcode) {
+			return l.CheckOp(r.SQE.Opcode)
+		}
+	}
+	if err := checkGroup(reqs); err != nil {
+		return err
+	}
+	if err := l.claim(reqs); err != nil {
+		return err
+	}
+	if l.closing.Load() {
+		l.unclaim(reqs, k)
+		return l.closedErr()
+	}
+	if err := l.adm.acquire(ctx, int64(k)); err != nil {
+		l.unclaim(reqs, k)
+		if err == ErrClosed {
+			err = l.closedErr()
+		}
+		return err
+	}
+	var g *group
+	if k > 1 {
+		g = newGroup(reqs)
+	}
+	l.inflight.Add(int64(k))
+	l.sqMu.Lock()
+	if l.closed || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
+		l.sqMu.Unlock()
+		l.inflight.Add(-int64(k))
+		l.adm.release(int64(k))
+		l.unclaim(reqs, k)
+		return l.closedErr()
+	}
+	for i, r := range reqs {
+		ud := l.slots.get(r)
+		if g != nil {
+			g.m[i].ud = ud
+		}
+		sqe := l.ring.GetSQE()
+		*sqe = r.SQE
+		sqe.UserData = ud
+	}
+	l.ring.flushSQ() // one tail store for the whole group
+	seq := l.published.Add(uint64(k))
+	l.sqMu.Unlock()
+	for _, r := range reqs {
+		r.seq = seq
+	}
+	l.stats.submitted.Add(uint64(k))
+	l.kick()
+	return nil
+}
+
+// claim moves every request from idle/done to in flight, or none.
+func (l *Loop) claim(reqs []*Request) error {
+	for i, r := range reqs {
+		st := r.state.Load()
+		if st == reqInFlight || !r.state.CompareAndSwap(st, reqInFlight) {
+			l.unclaim(reqs, i)
+			return ErrRequestBusy
+		}
+		r.reset()
+		r.loop = l
+	}
+	return nil
+}
+
+func (l *Loop) unclaim(reqs []*Request, n int) {
+	for _, r := range reqs[:n] {
+		r.state.Store(reqIdle)
+	}
+}
+
+func (l *Loop) closedErr() error {
+	if p := l.fatal.Load(); p != nil {
+		return *p
+	}
+	return ErrClosed
+}
+
+// waitSQSpace makes room for n SQEs; sqMu is held. It reports false if the
+// Loop closed meanwhile.
+func (l *Loop) waitSQSpace(n uint32) bool {
+	for l.ring.SQSpace() < n {
+		l.stats.sqFull.Add(1)
+		switch {
+		case l.mode == ModeOwner:
+			if !l.ownerWaitSQ(n) {
+				return false
+			}
+		case l.cfg.sqPoll:
+			// IORING_ENTER_SQ_WAIT: sleep until the poller frees a slot.
+			l.enter(0, 0, EnterSQWait)
+		default:
+			// The caller pays the syscall (liburing, TigerBeetle): submit
+			// what is published, which frees the whole SQ.
+			l.enterMu.Lock()
+			if !l.submitLocked() {
+				runtime.Gosched() // EBUSY: the reaper drains the CQ
+			}
+			l.enterMu.Unlock()
+		}
+		if l.fatal.Load() != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// kick makes sure the SQEs just published reach the kernel (DESIGN.md
+// invariant 3, flush before block).
+func (l *Loop) kick() {
+	switch {
+	case l.mode == ModeOwner:
+		l.ownerKick()
+	case l.cfg.sqPoll:
+		if l.ring.sqFlags()&SQNeedWakeup != 0 {
+			l.enter(0, 0, EnterSQWakeup)
+		}
+	default:
+		l.flush()
+	}
+}
+
+// flushFor is called before a goroutine parks on r: r's SQE must be in the
+// kernel's hands, not only published.
+func (l *Loop) flushFor(r *Request) {
+	if l.mode == ModeShared && !l.cfg.sqPoll && l.submitted.Load() < r.seq {
+		l.flush()
+	}
+}
+
+// flush is the shared mode's group commit. Whoever gets enterMu submits
+// every SQE published so far; a goroutine that finds it taken returns at
+// once, because the holder looks again after it unlocks: the holder's
+// re-check follows its Unlock, which follows the failed TryLock, which
+// follows that goroutine's publication, so no SQE is left behind.
+func (l *Loop) flush() {
+	for l.published.Load() > l.submitted.Load() {
+		if !l.enterMu.TryLock() {
+			return
+		}
+		ok := l.submitLocked()
+		l.enterMu.Unlock()
+		if !ok {
+			runtime.Gosched()
+		}
+	}
+}
+
+// submitLocked enters once to submit every published SQE; enterMu is
+// held, so the kernel's SQ head equals submitted and the count ends on a
+// group boundary. It reports false on EBUSY/EAGAIN (the CQ backlog must be
+// reaped first; the reaper does that).
+func (l *Loop) submitLocked() bool {
+	n := l.published.Load() - l.submitted.Load()
+	if n == 0 {
+		return true
+	}
+	got, err := l.enter(uint32(n), 0, 0)
+	l.submitted.Add(uint64(got))
+	return err == nil
+}
+
+// enter calls io_uring_enter, retrying EINTR, and counts. Errors other
+// than EBUSY/EAGAIN are fatal for the Loop: they mean the ring is broken
+// (EBADR: CQEs lost) or the Loop has a bug (EEXIST: an enter from a thread
+// that is not the SINGLE_ISSUER owner), and are never retried silently.
+func (l *Loop) enter(toSubmit, minComplete uint32, flags EnterFlags) (int, error) {
+	r := l.ring
+	flags |= r.enterFlags
+	if minComplete > 0 {
+		flags |= EnterGetEvents
+		l.stats.waits.Add(1)
+	}
+	for {
+		l.stats.enters.Add(1)
+		n, errno := sysEnter(r.enterFd, toSubmit, minComplete, flags, nil, 0)
+		if toSubmit > 0 && n > 0 {
+			l.stats.submitEnters.Add(1)
+			l.stats.sqesSubmitted.Add(uint64(n))
+		}
+		switch errno {
+		case 0:
+			return n, nil
+		case syscall.EINTR:
+			l.stats.interrupts.Add(1)
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		case syscall.EBUSY, syscall.EAGAIN:
+			l.stats.busy.Add(1)
+			return 0, enterError(errno)
+		case errnoEBADR:
+			l.noteFatal(ErrCQEsDropped)
+			return 0, ErrCQEsDropped
+		default:
+			err := enterError(errno)
+			l.noteFatal(err)
+			return 0, err
+		}
+	}
+}
+
+// errnoEBADR is Linux's EBADR (53 on every architecture Go supports), the
+// errno io_uring_enter uses for dropped CQEs; the syscall package does not
+// name it on every GOOS.
+const errnoEBADR = syscall.Errno(53)
