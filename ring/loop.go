@@ -49,7 +49,7 @@ type Loop struct {
 	closeOnce sync.Once
 	closeErr  error
 	closeDone chan struct{}
-	runDone   chan struct{} // the reaper or owner goroutine has exited
+	runDone   chan struct{}         // the reaper or owner goroutine has exited
 	fatal     atomic.Pointer[error] // first error that broke the ring
 	graveyard []*Request            // failed by a fatal error, kept reachable
 

@@ -3,5 +3,5 @@
 package ring
 
 func newEventfd() (int, error) { return -1, ErrUnsupportedOS }
-func ringEventfd(fd int)        {}
-func closeEventfd(fd int)       {}
+func ringEventfd(fd int)       {}
+func closeEventfd(fd int)      {}
