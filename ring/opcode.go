@@ -497,18 +497,35 @@ var opTable = [OpLast]opFacts{
 	},
 }
 
+// laterOps names the opcodes added after Linux 6.18, which this package
+// has no preps for, so that CheckOp can still say which kernel added them.
+var laterOps = [...]struct {
+	name   string
+	kernel KernelVersion
+}{
+	{"NOP128", KernelVersion{6, 19}},       // 63: NOP in a 128-byte slot of an SQE_MIXED ring
+	{"URING_CMD128", KernelVersion{6, 19}}, // 64: URING_CMD in a 128-byte slot
+}
+
 // String returns the opcode's name without the IORING_OP_ prefix, e.g. "READV".
 func (op Op) String() string {
-	if op < OpLast {
+	switch {
+	case op < OpLast:
 		return opTable[op].name
+	case int(op-OpLast) < len(laterOps):
+		return laterOps[op-OpLast].name
 	}
 	return "OP(" + itoa(int64(op)) + ")"
 }
 
-// Kernel returns the first Linux version that implements the opcode.
+// Kernel returns the first Linux version that implements the opcode (zero
+// if unknown).
 func (op Op) Kernel() KernelVersion {
-	if op < OpLast {
+	switch {
+	case op < OpLast:
 		return opTable[op].kernel
+	case int(op-OpLast) < len(laterOps):
+		return laterOps[op-OpLast].kernel
 	}
 	return KernelVersion{}
 }

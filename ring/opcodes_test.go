@@ -87,11 +87,19 @@ func TestCheckOpRefusesMissingOpcode(t *testing.T) {
 	if n := r.UnpublishedSQEs() + r.SQReady(); n != 0 {
 		t.Errorf("%d SQEs queued, want none", n)
 	}
-	// The real probe of this 6.18 kernel has every opcode of the table.
+	// The real probe of this 6.18 kernel has every opcode of the table,
+	// and lacks the 6.19 NOP128, which CheckOp names with its kernel.
 	r2 := newTRing(t)
 	for op := ring.Op(0); op < ring.OpLast; op++ {
 		if err := r2.CheckOp(op); err != nil {
 			t.Errorf("CheckOp(%v) on the running kernel: %v", op, err)
+		}
+	}
+	if runningKernel(t) == (ring.KernelVersion{Major: 6, Minor: 18}) {
+		err := r2.CheckOp(ring.OpLast)
+		const want = "IORING_OP_NOP128 is not supported by this kernel (added in Linux 6.19)"
+		if !errors.Is(err, ring.ErrNotSupported) || err.Error() != want {
+			t.Errorf("CheckOp(63) = %v, want %q", err, want)
 		}
 	}
 }

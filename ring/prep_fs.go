@@ -77,7 +77,8 @@ func (s *SQE) PrepOpenat2(dirfd int32, path *byte, how *OpenHow) {
 }
 
 // PrepOpenat2Direct is PrepOpenat2 installing a direct descriptor, as
-// PrepOpenatDirect. Res: 0, or the slot with FileIndexAlloc. Since 5.15.
+// PrepOpenatDirect (no O_CLOEXEC). Res: 0, or the slot with FileIndexAlloc.
+// CQE flags: none. Since 5.15. Memory: path and how until the CQE.
 func (s *SQE) PrepOpenat2Direct(dirfd int32, path *byte, how *OpenHow, slot uint32) {
 	*s = SQE{Opcode: OpOpenat2, Fd: dirfd, Addr: ptrAddr(path), Len: openHowSize, Off: ptrAddr(how), SpliceFdIn: fileIndex(slot)}
 }

@@ -15,7 +15,9 @@ func (s *SQE) PrepMsgRing(ringFd int32, res uint32, userData uint64, flags uint3
 }
 
 // PrepMsgRingCQEFlags is PrepMsgRing that also sets the target CQE's flags
-// to cqeFlags (IORING_MSG_RING_FLAGS_PASS). Since 6.3.
+// to cqeFlags (IORING_MSG_RING_FLAGS_PASS).
+// Res: 0 here. CQE flags: none (the target's CQE has cqeFlags). Since 6.3.
+// Memory: none.
 func (s *SQE) PrepMsgRingCQEFlags(ringFd int32, res uint32, userData uint64, flags uint32, cqeFlags uint32) {
 	*s = SQE{Opcode: OpMsgRing, Fd: ringFd, Addr: MsgData, Len: res, Off: userData, OpFlags: flags | MsgRingFlagsPass, SpliceFdIn: int32(cqeFlags)}
 }

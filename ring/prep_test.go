@@ -306,3 +306,21 @@ func TestOpTable(t *testing.T) {
 		t.Errorf("OpLast = %d, OpPipe = %d; Linux 6.18 has 63 opcodes ending with PIPE = 62", OpLast, OpPipe)
 	}
 }
+
+// TestPrepForcesHeap checks that memory whose address a prep stores is
+// moved to the heap even when the caller declared it as a local: the
+// stack can move, so it must never reach the kernel (the bug of peers that
+// pass a local timespec's address).
+func TestPrepForcesHeap(t *testing.T) {
+	var s SQE
+	for name, f := range map[string]func(){
+		"timespec": func() { var ts Timespec; s.PrepTimeout(&ts, 0, 0) },
+		"buffer":   func() { var b [64]byte; s.PrepRead(0, b[:], 0) },
+		"fds":      func() { var fds [2]int32; s.PrepPipe(&fds, 0) },
+		"iovecs":   func() { var v [2]unix.Iovec; s.PrepReadv(0, v[:], 0, 0) },
+	} {
+		if n := testing.AllocsPerRun(10, f); n != 1 {
+			t.Errorf("%s: %v allocations, want 1 (the local escapes to the heap)", name, n)
+		}
+	}
+}
