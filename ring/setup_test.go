@@ -793,7 +793,7 @@ func TestProbe(t *testing.T) {
 	}
 	err = r.CheckOp(ring.Op(63))
 	var ne *ring.NotSupportedError
-	if !errors.As(err, &ne) || !errors.Is(err, ring.ErrNotSupported) || ne.What != "IORING_OP_OP(63)" {
+	if !errors.As(err, &ne) || !errors.Is(err, ring.ErrNotSupported) || ne.What != "IORING_OP_NOP128" || ne.Kernel != (ring.KernelVersion{Major: 6, Minor: 19}) {
 		t.Errorf("CheckOp(63) = %v, want a NotSupportedError", err)
 	}
 	kp, err := ring.ProbeKernel()
