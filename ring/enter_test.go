@@ -295,3 +295,48 @@ func TestUnavailableEPERM(t *testing.T) {
 		t.Errorf("error %q does not say what to do", err)
 	}
 }
+
+// TestUnavailableENOSYS proves the ENOSYS path on the real kernel the way
+// a container meets it: a seccomp filter (here on one locked OS thread,
+// which exits with its goroutine; the Go runtime never clones new threads
+// from a locked one) answers io_uring_setup with ENOSYS.
+func TestUnavailableENOSYS(t *testing.T) {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
+		const (
+			retErrno = 0x00050000 // SECCOMP_RET_ERRNO
+			retAllow = 0x7fff0000 // SECCOMP_RET_ALLOW
+		)
+		filter := []unix.SockFilter{
+			{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}, // seccomp_data.nr
+			{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, Jt: 0, Jf: 1, K: unix.SYS_IO_URING_SETUP},
+			{Code: unix.BPF_RET | unix.BPF_K, K: retErrno | uint32(unix.ENOSYS)},
+			{Code: unix.BPF_RET | unix.BPF_K, K: retAllow},
+		}
+		prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			errc <- err
+			return
+		}
+		if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog)), 0, 0); err != nil {
+			errc <- err
+			return
+		}
+		r, err := ring.New(4)
+		if err == nil {
+			r.Close()
+		}
+		errc <- err
+	}()
+	err := <-errc
+	var ue *ring.UnavailableError
+	if !errors.As(err, &ue) || ue.Errno != syscall.ENOSYS || !errors.Is(err, ring.ErrUnavailable) || !errors.Is(err, syscall.ENOSYS) {
+		t.Fatalf("New under a seccomp filter: err = %v, want *UnavailableError(ENOSYS)", err)
+	}
+	if !strings.Contains(err.Error(), "seccomp") {
+		t.Errorf("error %q does not say what to do", err)
+	}
+	// Other threads were not touched.
+	nopRoundTrip(t, newRing(t, 4), 2)
+}

@@ -1,5 +1,7 @@
 package ring
 
+import "unsafe"
+
 // Hooks for the external tests (package ring_test) into internals that have
 // no public surface.
 
@@ -11,3 +13,10 @@ func (r *Ring) CQHead() uint32 { return *r.cq.khead }
 
 // EnterError is the io_uring_enter errno mapping (enter.go).
 var EnterError = enterError
+
+// SetSeparateMaps makes New map the SQ and CQ rings separately, the path
+// for kernels without FEAT_SINGLE_MMAP.
+func SetSeparateMaps(on bool) { separateMaps = on }
+
+// SharesRingMap reports whether the CQ ring lies in the SQ ring's mapping.
+func (r *Ring) SharesRingMap() bool { return unsafe.SliceData(r.cqMem) == unsafe.SliceData(r.ringMem) }

@@ -168,6 +168,11 @@ func cqeSize(f SetupFlags) uintptr {
 	return 16
 }
 
+// separateMaps makes mapRings map the CQ ring on its own even with
+// FEAT_SINGLE_MMAP, as on kernels before 5.4; the tests set it to exercise
+// that path (the kernel serves IORING_OFF_CQ_RING either way).
+var separateMaps bool
+
 // mapRings maps the kernel's ring memory (or adopts NO_MMAP memory). With
 // FEAT_SINGLE_MMAP (5.4) the SQ and CQ rings share one mapping.
 func (r *Ring) mapRings() error {
@@ -177,7 +182,7 @@ func (r *Ring) mapRings() error {
 	}
 	sqSize := int(p.SQOff.Array) + int(p.SQEntries)*4
 	cqSize := int(p.CQOff.CQEs) + int(p.CQEntries)*int(cqeSize(r.flags))
-	single := p.Features&FeatSingleMmap != 0
+	single := p.Features&FeatSingleMmap != 0 && !separateMaps
 	if single {
 		sqSize = max(sqSize, cqSize)
 	}

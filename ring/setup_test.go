@@ -807,3 +807,26 @@ func TestProbe(t *testing.T) {
 		t.Errorf("SetupFlags.String() = %q, want %q", got, want)
 	}
 }
+
+// TestSetupMapping: one mmap for both rings with FEAT_SINGLE_MMAP, and the
+// pre-5.4 path (separate SQ ring, CQ ring and SQE maps) still works.
+func TestSetupMapping(t *testing.T) {
+	r := newRing(t, 8)
+	if !r.SharesRingMap() {
+		t.Error("FEAT_SINGLE_MMAP kernel: the CQ ring should share the SQ ring's mapping")
+	}
+	ring.SetSeparateMaps(true)
+	defer ring.SetSeparateMaps(false)
+	for _, opts := range [][]ring.Option{nil, {ring.WithCQE32()}, {ring.WithCQSize(64), ring.WithNoSQArray()}} {
+		r := newRing(t, 8, opts...)
+		if r.SharesRingMap() {
+			t.Errorf("%v: CQ ring not mapped separately", r.Flags())
+		}
+		for range 3 { // wrap the CQ
+			nopRoundTrip(t, r, 8)
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+}
