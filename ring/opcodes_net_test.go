@@ -4,6 +4,7 @@ package ring_test
 
 import (
 	"encoding/binary"
+	"math"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -206,6 +207,19 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			got := r.waitN(2)
 			wantCQE(t, "cancel", got[6], ring.CQE{UserData: 6})
 			wantCQE(t, "multishot accept end", got[5], ring.CQE{UserData: 5, Res: -int32(syscall.ECANCELED)})
+
+			// Multishot direct: each connection fills a free slot (slot 1 is taken).
+			r.submit(withUD(8, func(s *ring.SQE) { s.PrepAcceptMultishotDirect(int32(lfd), nil, nil, 0) }))
+			client3 := tcpDial(t, lsa)
+			c = r.wait()
+			if c.UserData != 8 || c.Res != 0 || c.Flags != ring.CQEFMore {
+				t.Errorf("multishot direct accept: %+v, want slot 0 with F_MORE", c)
+			}
+			wantCQE(t, "SEND through the allocated slot", r.do(func(s *ring.SQE) { s.PrepSend(c.Res, data, 0); s.SetFixedFile() }), ring.CQE{Res: 10})
+			opReadN(t, "client of the multishot direct accept", client3, "via slot 1")
+			r.submit(withUD(9, func(s *ring.SQE) { s.PrepCancel(8, 0) }))
+			got = r.waitN(2)
+			wantCQE(t, "multishot direct accept end", got[8], ring.CQE{UserData: 8, Res: -int32(syscall.ECANCELED)})
 		},
 		ring.OpConnect: func(t *testing.T) {
 			r := newTRing(t)
@@ -272,6 +286,13 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			c := r.do(func(s *ring.SQE) { s.PrepRecv(int32(a), buf, 0) })
 			wantCQE(t, "RECV", c, ring.CQE{Res: 8})
 			wantBytes(t, "RECV data", buf[:max(c.Res, 0)], []byte("for RECV"))
+
+			// A legacy provided buffer chosen when the data arrives.
+			sel := r.provide(9, 1, 16)
+			opWrite(t, b, "selected")
+			c = r.do(func(s *ring.SQE) { s.PrepRecvSelect(int32(a), 0, 0, 9) })
+			wantCQE(t, "RECV select", c, ring.CQE{Res: 8, Flags: ring.CQEFBuffer})
+			wantBytes(t, "selected buffer", sel[:8], []byte("selected"))
 
 			// Bundle (6.10): one receive across several ring-provided buffers.
 			br, err := r.RegisterPbufRing(1, 4, 0)
@@ -362,15 +383,25 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			client, server := tcpPair(t)
 			data := []byte("zero-copy send")
 			r.submit(withUD(3, func(s *ring.SQE) { s.PrepSendZC(int32(client), data, 0, 0) }))
-			wantZC(t, r, 3, int32(len(data)))
+			wantZC(t, r, 3, int32(len(data)), 0)
 			opReadN(t, "server", server, "zero-copy send")
+			// From a registered buffer, reporting usage: loopback delivery
+			// has to copy, and the notification says so.
+			if err := r.RegisterBuffers([][]byte{make([]byte, 4096)}); err != nil {
+				t.Fatal(err)
+			}
+			fb := r.FixedBuffer(0)
+			n := copy(fb[64:], "fixed zero-copy")
+			r.submit(withUD(4, func(s *ring.SQE) { s.PrepSendZCFixed(int32(client), fb[64:64+n], 0, ring.SendZCReportUsage, 0) }))
+			wantZC(t, r, 4, int32(n), math.MinInt32) // NotifUsageZCCopied, bit 31
+			opReadN(t, "server", server, "fixed zero-copy")
 		},
 		ring.OpSendmsgZC: func(t *testing.T) {
 			r := newTRing(t)
 			client, server := tcpPair(t)
 			msg := opMsg([]unix.Iovec{opIov([]byte("zero-copy ")), opIov([]byte("sendmsg"))})
 			r.submit(withUD(4, func(s *ring.SQE) { s.PrepSendmsgZC(int32(client), msg, 0) }))
-			wantZC(t, r, 4, 17)
+			wantZC(t, r, 4, 17, 0)
 			opReadN(t, "server", server, "zero-copy sendmsg")
 		},
 		ring.OpURingCmd: func(t *testing.T) {
@@ -404,11 +435,11 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 
 // wantZC checks the two CQEs of a zero-copy send: the result with F_MORE,
 // then the F_NOTIF notification that the kernel is done with the buffer.
-func wantZC(t *testing.T, r *tring, userData uint64, n int32) {
+func wantZC(t *testing.T, r *tring, userData uint64, n, notifRes int32) {
 	t.Helper()
 	first, second := r.wait(), r.wait()
 	wantCQE(t, "zero-copy send result", first, ring.CQE{UserData: userData, Res: n, Flags: ring.CQEFMore})
-	wantCQE(t, "zero-copy notification", second, ring.CQE{UserData: userData, Flags: ring.CQEFNotif})
+	wantCQE(t, "zero-copy notification", second, ring.CQE{UserData: userData, Res: notifRes, Flags: ring.CQEFNotif})
 }
 
 func wantSockopt(t *testing.T, fd, opt, want int) {
