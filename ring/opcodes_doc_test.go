@@ -76,8 +76,9 @@ Columns: **SQE fields** are the fields of ` + "`ring.SQE`" + ` the preps may set
 flags, user_data and personality), checked by ` + "`TestPrepFieldsMatchFacts`" + `;
 every prep's whole SQE is compared with the expected value by
 ` + "`TestPrepWholeSQE`" + `. **Proven by** is the subtest of ` + "`go test ./ring -run TestOpcodes -v`" + `
-that shows the operation's effect on the running kernel. A negative ` + "`res`" + ` is
-always ` + "`-errno`" + `.
+that shows the operation's effect on the running kernel; it also fails if
+the kernel sets a CQE flag the **CQE flags** column does not list. A
+negative ` + "`res`" + ` is always ` + "`-errno`" + `.
 
 | Opcode | Value | Since | Preps | SQE fields | res | CQE flags | Proven by |
 |---|---|---|---|---|---|---|---|

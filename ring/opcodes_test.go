@@ -136,7 +136,8 @@ func older(a, b ring.KernelVersion) bool {
 // the test instead of returning errors.
 type tring struct {
 	*ring.Ring
-	t *testing.T
+	t  *testing.T
+	op map[uint64]ring.Op // opcode of the last SQE submitted with each user_data
 }
 
 func newTRing(t *testing.T, opts ...ring.Option) *tring {
@@ -146,7 +147,7 @@ func newTRing(t *testing.T, opts ...ring.Option) *tring {
 		t.Fatalf("ring.New: %v", err)
 	}
 	t.Cleanup(func() { r.Close() })
-	return &tring{r, t}
+	return &tring{r, t, map[uint64]ring.Op{}}
 }
 
 // submit fills one SQE per prep, in order, and submits them together.
@@ -158,6 +159,7 @@ func (r *tring) submit(preps ...func(*ring.SQE)) {
 			r.t.Fatal("SQ full")
 		}
 		p(s)
+		r.op[s.UserData] = s.Opcode
 	}
 	if _, err := r.Submit(); err != nil {
 		r.t.Fatalf("submit: %v", err)
@@ -173,6 +175,13 @@ func (r *tring) wait() ring.CQE {
 	}
 	cqe := *c
 	r.CQESeen(c)
+	// The facts table (and so docs/opcodes.md) must list every CQE flag
+	// the kernel sets for an opcode.
+	if op, ok := r.op[cqe.UserData]; ok {
+		if extra := cqe.Flags &^ ring.OpCQEFlags(op) &^ (0xffff << ring.CQEBufferShift); extra != 0 {
+			r.t.Errorf("%v CQE %+v has flags %#x that the facts table does not list", op, cqe, extra)
+		}
+	}
 	return cqe
 }
 

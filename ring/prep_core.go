@@ -13,7 +13,8 @@ package ring
 // memory the kernel uses until which CQE.
 
 // PrepRW fills the whole SQE for a read/write-shaped opcode: op, fd, addr,
-// len and off, everything else zero. The opcode preps build on it.
+// len and off, everything else zero. It is the escape hatch for a layout
+// the named preps do not cover; prefer those, which type the arguments.
 func (s *SQE) PrepRW(op Op, fd int32, addr uint64, length uint32, off uint64) {
 	*s = SQE{Opcode: op, Fd: fd, Addr: addr, Len: length, Off: off}
 }
