@@ -199,7 +199,7 @@ var opTable = [OpLast]opFacts{
 		name: "ACCEPT", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fOff | fOpFlags | fIoPrio | fSpliceFdIn, cqeFlags: CQEFMore,
 		preps: []string{"PrepAccept", "PrepAcceptDirect", "PrepAcceptMultishot", "PrepAcceptMultishotDirect"},
 		res:   "new fd (or slot)",
-		proof: "the accepted fd carries the client's data and the peer address is the client's; a direct accept's slot sends to its client; multishot accepts two connections with F_MORE and ends when cancelled; multishot direct fills the free slot; DONTWAIT gives EAGAIN with no client",
+		proof: "the accepted fd carries the client's data and the peer address is the client's; a direct accept's slot sends to its client; multishot accepts two connections with F_MORE and ends when cancelled; multishot direct fills the free slot; DONTWAIT gives EAGAIN with no client, POLL_FIRST still accepts",
 	},
 	OpAsyncCancel: {
 		name: "ASYNC_CANCEL", kernel: KernelVersion{5, 5}, fields: fFd | fAddr | fLen | fOpFlags, cqeFlags: 0,
@@ -283,7 +283,7 @@ var opTable = [OpLast]opFacts{
 		name: "RECV", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty | CQEFBufMore,
 		preps: []string{"PrepRecv", "PrepRecvSelect", "PrepRecvMultishot", "PrepRecvBundle"},
 		res:   "bytes received",
-		proof: "recv gets the bytes sent, also into a selected provided buffer; a bundle fills several ring-provided buffers; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
+		proof: "recv gets the bytes sent, also with POLL_FIRST and into a selected provided buffer; a bundle fills several ring-provided buffers; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
 	},
 	OpOpenat2: {
 		name: "OPENAT2", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fSpliceFdIn, cqeFlags: 0,

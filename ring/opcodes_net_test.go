@@ -183,6 +183,11 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 				t.Errorf("peer address len %d port %d, want %d and the client's port %d", *saLen, port, unix.SizeofSockaddrInet4, local.(*unix.SockaddrInet4).Port)
 			}
 
+			// POLL_FIRST: arm poll before trying; a queued client is accepted all the same.
+			tcpDial(t, lsa)
+			c = r.do(func(s *ring.SQE) { s.PrepAccept(int32(lfd), nil, nil, unix.SOCK_CLOEXEC); s.SetIoPrio(ring.AcceptPollFirst) })
+			closeFd(t, wantOK(t, "ACCEPT POLL_FIRST", c))
+
 			// Direct: the connection lands in slot 1 of the file table.
 			if err := r.RegisterFilesSparse(2); err != nil {
 				t.Fatal(err)
@@ -286,6 +291,13 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			c := r.do(func(s *ring.SQE) { s.PrepRecv(int32(a), buf, 0) })
 			wantCQE(t, "RECV", c, ring.CQE{Res: 8})
 			wantBytes(t, "RECV data", buf[:max(c.Res, 0)], []byte("for RECV"))
+
+			// POLL_FIRST: wait for readiness first, then receive.
+			r.submit(withUD(3, func(s *ring.SQE) { s.PrepRecv(int32(a), buf, 0); s.SetIoPrio(ring.RecvSendPollFirst) }))
+			opWrite(t, b, "polled")
+			c = r.wait()
+			wantCQE(t, "RECV POLL_FIRST", c, ring.CQE{UserData: 3, Res: 6})
+			wantBytes(t, "RECV POLL_FIRST data", buf[:max(c.Res, 0)], []byte("polled"))
 
 			// A legacy provided buffer chosen when the data arrives.
 			sel := r.provide(9, 1, 16)
