@@ -185,7 +185,10 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 
 			// POLL_FIRST: arm poll before trying; a queued client is accepted all the same.
 			tcpDial(t, lsa)
-			c = r.do(func(s *ring.SQE) { s.PrepAccept(int32(lfd), nil, nil, unix.SOCK_CLOEXEC); s.SetIoPrio(ring.AcceptPollFirst) })
+			c = r.do(func(s *ring.SQE) {
+				s.PrepAccept(int32(lfd), nil, nil, unix.SOCK_CLOEXEC)
+				s.SetIoPrio(ring.AcceptPollFirst)
+			})
 			closeFd(t, wantOK(t, "ACCEPT POLL_FIRST", c))
 
 			// Direct: the connection lands in slot 1 of the file table.
