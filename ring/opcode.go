@@ -397,7 +397,7 @@ var opTable = [OpLast]opFacts{
 		name: "URING_CMD", kernel: KernelVersion{5, 19}, fields: fFd | fOff | fAddr | fSpliceFdIn | fAddr3 | fPad2, cqeFlags: 0,
 		preps: []string{"PrepURingCmd", "PrepSiocinq", "PrepSiocoutq", "PrepGetsockopt", "PrepSetsockopt"},
 		res:   "command-defined",
-		proof: "SIOCINQ counts the bytes queued on a TCP socket, SIOCOUTQ is 0, setsockopt SO_KEEPALIVE is seen by getsockopt(2), the getsockopt command reads SO_TYPE",
+		proof: "SIOCINQ counts the bytes queued on a TCP socket, SIOCOUTQ is 0, setsockopt SO_KEEPALIVE is seen by getsockopt(2), the getsockopt command reads SO_TYPE, and another level gives EOPNOTSUPP",
 	},
 	OpSendZC: {
 		name: "SEND_ZC", kernel: KernelVersion{6, 0}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFNotif,

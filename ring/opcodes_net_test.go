@@ -441,6 +441,8 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			if got := binary.NativeEndian.Uint32(out); got != unix.SOCK_STREAM {
 				t.Errorf("getsockopt SO_TYPE = %d, want SOCK_STREAM", got)
 			}
+			c = r.do(func(s *ring.SQE) { s.PrepGetsockopt(int32(server), unix.IPPROTO_TCP, unix.TCP_NODELAY, out) })
+			wantErrno(t, "getsockopt at a level other than SOL_SOCKET", c, syscall.EOPNOTSUPP)
 		},
 		ring.OpRecvZC: func(t *testing.T) {
 			t.Skip("RECV_ZC needs a NIC with a zero-copy receive queue (IORING_REGISTER_ZCRX_IFQ, header/data split and flow steering); this machine has none. Its SQE encoding is checked by TestPrepWholeSQE/PrepRecvZC")

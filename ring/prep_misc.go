@@ -25,7 +25,8 @@ func (s *SQE) PrepMsgRingCQEFlags(ringFd int32, res uint32, userData uint64, fla
 // PrepMsgRingFd prepares IORING_OP_MSG_RING with IORING_MSG_SEND_FD: install
 // this ring's direct descriptor srcSlot into slot dstSlot (FileIndexAlloc:
 // any free slot) of the ring with fd ringFd, which gets a CQE with
-// userData (res: the slot) unless flags has MsgRingCQESkip.
+// userData (res 0, or the slot chosen for FileIndexAlloc) unless flags has
+// MsgRingCQESkip.
 // Res: 0 here. CQE flags: none. Since 6.0. Memory: none.
 func (s *SQE) PrepMsgRingFd(ringFd int32, srcSlot uint32, dstSlot uint32, userData uint64, flags uint32) {
 	*s = SQE{Opcode: OpMsgRing, Fd: ringFd, Addr: MsgSendFd, Off: userData, Addr3: uint64(srcSlot), OpFlags: flags, SpliceFdIn: fileIndex(dstSlot)}
