@@ -99,6 +99,9 @@ negative ` + "`res`" + ` is always ` + "`-errno`" + `.
 			cqeFlagsString(f.cqeFlags),
 			"`TestOpcodes/" + f.name + "`: " + f.proof,
 		}
+		for i := range row {
+			row[i] = strings.ReplaceAll(row[i], "|", `\|`) // a bare | would split the cell
+		}
 		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
 	}
 	return b.String()
