@@ -77,7 +77,9 @@ flags, user_data and personality), checked by ` + "`TestPrepFieldsMatchFacts`" +
 every prep's whole SQE is compared with the expected value by
 ` + "`TestPrepWholeSQE`" + `. **Proven by** is the subtest of ` + "`go test ./ring -run TestOpcodes -v`" + `
 that shows the operation's effect on the running kernel; it also fails if
-the kernel sets a CQE flag the **CQE flags** column does not list. A
+the kernel sets a CQE flag the **CQE flags** column does not list.
+` + "`TestRingConfigsOpcodes`" + ` runs the same subtests on SQPOLL,
+SINGLE_ISSUER|DEFER_TASKRUN and COOP_TASKRUN|TASKRUN_FLAG rings. A
 negative ` + "`res`" + ` is always ` + "`-errno`" + `.
 
 | Opcode | Value | Since | Preps | SQE fields | res | CQE flags | Proven by |

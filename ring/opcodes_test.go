@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -21,7 +22,39 @@ import (
 // operation's effect (the bytes read, the file written, the socket's data,
 // the child reaped, ...), not only its res. The per-family tests live in
 // opcodes_*_test.go; what each proves is in docs/opcodes.md.
-func TestOpcodes(t *testing.T) {
+func TestOpcodes(t *testing.T) { runOpcodeTests(t) }
+
+// TestRingConfigsOpcodes runs the same proofs on rings set up differently
+// (DESIGN.md: the integration suite runs across configurations), since
+// SQPOLL submits from a kernel thread and DEFER_TASKRUN posts completions
+// only when the issuer enters.
+func TestRingConfigsOpcodes(t *testing.T) {
+	for _, cfg := range []struct {
+		name string
+		opts []ring.Option
+		lock bool
+	}{
+		{"sqpoll", []ring.Option{ring.WithSQPoll(0)}, false},
+		{"single-issuer-defer-taskrun", []ring.Option{ring.WithSingleIssuer(), ring.WithDeferTaskrun()}, true},
+		{"coop-taskrun", []ring.Option{ring.WithCoopTaskrun(), ring.WithTaskrunFlag()}, false},
+	} {
+		t.Run(cfg.name, func(t *testing.T) {
+			opRingOpts, opRingLock = cfg.opts, cfg.lock
+			defer func() { opRingOpts, opRingLock = nil, false }()
+			runOpcodeTests(t)
+		})
+	}
+}
+
+// opRingOpts are the setup options of every subtest ring; opRingLock says
+// they tie the ring to its creating thread (SINGLE_ISSUER), so the
+// subtest's goroutine must stay on one.
+var (
+	opRingOpts []ring.Option
+	opRingLock bool
+)
+
+func runOpcodeTests(t *testing.T) {
 	tests := map[ring.Op]func(t *testing.T){}
 	for _, family := range []map[ring.Op]func(t *testing.T){
 		rwOpcodeTests(), fsOpcodeTests(), netOpcodeTests(), pollOpcodeTests(),
@@ -140,9 +173,13 @@ type tring struct {
 	op map[uint64]ring.Op // opcode of the last SQE submitted with each user_data
 }
 
-func newTRing(t *testing.T, opts ...ring.Option) *tring {
+func newTRing(t *testing.T) *tring {
 	t.Helper()
-	r, err := ring.New(16, opts...)
+	if opRingLock {
+		runtime.LockOSThread()
+		t.Cleanup(runtime.UnlockOSThread)
+	}
+	r, err := ring.New(16, opRingOpts...)
 	if err != nil {
 		t.Fatalf("ring.New: %v", err)
 	}
