@@ -283,7 +283,7 @@ var opTable = [OpLast]opFacts{
 		name: "RECV", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOpFlags | fIoPrio | fBufIndex, cqeFlags: CQEFMore | CQEFBuffer | CQEFSockNonempty | CQEFBufMore,
 		preps: []string{"PrepRecv", "PrepRecvSelect", "PrepRecvMultishot", "PrepRecvBundle"},
 		res:   "bytes received",
-		proof: "recv gets the bytes sent, also with POLL_FIRST and into a selected provided buffer; a bundle fills several ring-provided buffers; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown",
+		proof: "recv gets the bytes sent, also with POLL_FIRST and into a selected provided buffer; a bundle fills several ring-provided buffers; multishot posts a CQE with F_MORE per message and ends without it at the peer's shutdown, also as a multishot bundle",
 	},
 	OpOpenat2: {
 		name: "OPENAT2", kernel: KernelVersion{5, 6}, fields: fFd | fAddr | fLen | fOff | fSpliceFdIn, cqeFlags: 0,

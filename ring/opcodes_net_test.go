@@ -353,6 +353,37 @@ func netOpcodeTests() map[ring.Op]func(t *testing.T) {
 			}
 			unix.Shutdown(b, unix.SHUT_WR)
 			wantCQE(t, "multishot RECV end", r.wait(), ring.CQE{UserData: 7})
+
+			// Multishot bundle: each CQE may span several ring buffers.
+			c2, d2 := sockPair(t, unix.SOCK_STREAM)
+			mb, err := r.RegisterPbufRing(3, 8, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 8 {
+				mb.Add(make([]byte, 4), uint16(i))
+			}
+			mb.Advance(8)
+			r.submit(withUD(10, func(s *ring.SQE) { s.PrepRecvBundle(int32(c2), 0, 3); s.SetIoPrio(ring.RecvMultishot) }))
+			opWrite(t, d2, "abcdefghij")
+			var bundled []byte
+			next := uint16(0) // buffers are taken in ring order, each whole
+			for len(bundled) < 10 {
+				c := r.wait()
+				bid, _ := c.BufferID()
+				if c.UserData != 10 || c.Res <= 0 || c.Flags&^ring.CQEFSockNonempty&0xffff != ring.CQEFMore|ring.CQEFBuffer || bid != next {
+					t.Fatalf("multishot bundle CQE %+v after %d bytes, want data with F_MORE|F_BUFFER from buffer %d", c, len(bundled), next)
+				}
+				for n := int(c.Res); n > 0; bid++ {
+					next++
+					take := min(n, 4)
+					bundled = append(bundled, mb.Buffer(bid)[:take]...)
+					n -= take
+				}
+			}
+			wantBytes(t, "multishot bundle data", bundled, []byte("abcdefghij"))
+			unix.Shutdown(d2, unix.SHUT_WR)
+			wantCQE(t, "multishot bundle end", r.wait(), ring.CQE{UserData: 10})
 		},
 		ring.OpSendmsg: func(t *testing.T) {
 			r := newTRing(t)
