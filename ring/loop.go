@@ -39,6 +39,18 @@ type Loop struct {
 	enterMu   sync.Mutex
 	submitted atomic.Uint64 // SQEs the kernel has consumed
 
+	// CQ side. Whoever holds cqMu copies CQEs out and dispatches them:
+	// the reaper or owner, or in shared mode a submitter or waiter that
+	// finds its CQE already posted (inline completions).
+	cqMu       sync.Mutex
+	cqBuf      []CQE // under cqMu
+	ringClosed bool  // under cqMu
+
+	// Shared mode: the reaper parks on reaperWake (holding no thread)
+	// while nothing is in flight.
+	reaperIdle atomic.Bool
+	reaperWake chan struct{}
+
 	adm      admission // user requests: CQ entries minus reserve
 	internal admission // the Loop's own cancels
 	slots    slotTable
@@ -116,7 +128,8 @@ func NewLoop(opts ...LoopOption) (*Loop, error) {
 	if !cfg.spinSet {
 		cfg.spin = defaultSpin(mode)
 	}
-	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{})}
+	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{}),
+		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch)}
 	var err error
 	if mode == ModeOwner {
 		err = l.startOwner()
@@ -264,6 +277,9 @@ func (l *Loop) close() error {
 		select {
 		case <-l.runDone:
 			if l.mode == ModeShared {
+				l.cqMu.Lock()
+				defer l.cqMu.Unlock()
+				l.ringClosed = true
 				return l.ring.Close()
 			}
 			return l.owner.closeErr

@@ -7,9 +7,24 @@ package ring
 // so a waiter that submits a follow-up op from its wake-up cannot
 // deadlock the Loop (DESIGN.md invariant 8).
 
+// tryReap dispatches the visible CQEs unless another goroutine is doing
+// so already (then they are in good hands). It reports how many it saw.
+func (l *Loop) tryReap() int {
+	if !l.cqMu.TryLock() {
+		return 0
+	}
+	n := 0
+	if !l.ringClosed { // a late waiter must not touch an unmapped CQ
+		n = l.reap()
+	}
+	l.cqMu.Unlock()
+	return n
+}
+
 // reap copies the visible CQEs out and dispatches them; it returns how
-// many it saw.
-func (l *Loop) reap(buf []CQE) int {
+// many it saw. cqMu is held.
+func (l *Loop) reap() int {
+	buf := l.cqBuf
 	total := 0
 	for {
 		n := l.ring.PeekBatch(buf)
@@ -70,7 +85,7 @@ func (l *Loop) internalCQE(c *CQE) {
 
 // failAll resolves every request in flight with err after the ring broke.
 // The Requests stay referenced (graveyard): the kernel may still be using
-// their memory. Runs on the reaper or owner goroutine.
+// their memory. cqMu is held.
 func (l *Loop) failAll(err error) {
 	l.slots.each(func(r *Request) {
 		l.graveyard = append(l.graveyard, r)

@@ -80,17 +80,20 @@ func (l *Loop) ownerSetup() error {
 }
 
 func (l *Loop) ownerLoop() {
-	buf := make([]CQE, reapBatch)
 	l.armDoorbell()
 	var idleSince time.Time
 	defer l.wakeSQWaiters(true)
 	for {
 		if err := l.fatal.Load(); err != nil {
+			l.cqMu.Lock()
 			l.failAll(*err)
+			l.cqMu.Unlock()
 			return
 		}
 		l.runDo()
-		n := l.reap(buf)
+		l.cqMu.Lock()
+		n := l.reap()
+		l.cqMu.Unlock()
 		pend := l.published.Load() - l.submitted.Load()
 		if pend > 0 || l.ring.cqNeedsFlush() {
 			// Submit, and run deferred completion work (GETEVENTS with

@@ -183,6 +183,9 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 			}
 			return res, err
 		}
+		if l.mode == ModeShared && l.tryReap() > 0 {
+			continue
+		}
 		select {
 		case <-r.wake:
 		case <-done:

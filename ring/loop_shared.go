@@ -27,30 +27,44 @@ func (l *Loop) startShared() error {
 	return nil
 }
 
-// reaper is the shared mode's CQ goroutine. It blocks in io_uring_enter
-// (GETEVENTS, min_complete 1) through Syscall6, so while it sleeps it
-// holds an OS thread but no P. It never enters to submit: its count of
-// SQEs to submit is always 0, so it cannot split a group.
+// reaper is the shared mode's CQ goroutine. While requests are in flight
+// it blocks in io_uring_enter (GETEVENTS, min_complete 1) through
+// Syscall6, holding an OS thread but no P; while none are, it parks on a
+// channel and holds nothing. It never enters to submit: its count of SQEs
+// to submit is always 0, so it cannot split a group.
 func (l *Loop) reaper() {
 	defer close(l.runDone)
-	buf := make([]CQE, reapBatch)
 	var idleSince time.Time
 	for {
-		if l.reap(buf) > 0 {
-			idleSince = time.Time{}
-			continue
-		}
-		if l.runnerShouldExit() {
+		l.cqMu.Lock()
+		n := l.reap()
+		if n == 0 && l.runnerShouldExit() {
 			if err := l.fatal.Load(); err != nil {
 				l.failAll(*err)
 			}
+			l.cqMu.Unlock()
 			return
+		}
+		l.cqMu.Unlock()
+		if n > 0 {
+			idleSince = time.Time{}
+			continue
 		}
 		if l.ring.cqNeedsFlush() {
 			// Overflowed CQEs wait in the kernel's backlog (FEAT_NODROP):
 			// an enter with GETEVENTS moves them into the CQ.
 			l.stats.cqOverflow.Add(1)
 			l.enter(0, 0, EnterGetEvents)
+			continue
+		}
+		if l.inflight.Load()+l.intern.Load() == 0 {
+			l.reaperIdle.Store(true)
+			// Dekker pair with kickReaper: a submitter adds to inflight,
+			// then reads reaperIdle.
+			if l.inflight.Load()+l.intern.Load() == 0 && !l.closing.Load() {
+				<-l.reaperWake
+			}
+			l.reaperIdle.Store(false)
 			continue
 		}
 		if l.cfg.spin > 0 {
@@ -64,6 +78,16 @@ func (l *Loop) reaper() {
 		}
 		if _, err := l.enter(0, 1, 0); err != nil && l.fatal.Load() == nil {
 			runtime.Gosched() // EBUSY/EAGAIN: reap at the top
+		}
+	}
+}
+
+// kickReaper wakes a reaper parked for lack of work.
+func (l *Loop) kickReaper() {
+	if l.reaperIdle.Load() && l.reaperIdle.CompareAndSwap(true, false) {
+		select {
+		case l.reaperWake <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -145,15 +145,17 @@ func (l *Loop) waitSQSpace(n uint32) bool {
 // kick makes sure the SQEs just published reach the kernel (DESIGN.md
 // invariant 3, flush before block).
 func (l *Loop) kick() {
-	switch {
-	case l.mode == ModeOwner:
+	if l.mode == ModeOwner {
 		l.ownerKick()
-	case l.cfg.sqPoll:
-		if l.ring.sqFlags()&SQNeedWakeup != 0 {
-			l.enter(0, 0, EnterSQWakeup)
-		}
-	default:
+		return
+	}
+	l.kickReaper()
+	if !l.cfg.sqPoll {
 		l.flush()
+	} else if l.ring.sqFlags()&SQNeedWakeup != 0 {
+		// The poller sleeps: wake it (read after the tail store, which
+		// Go's sequentially consistent atomics order).
+		l.enter(0, 0, EnterSQWakeup)
 	}
 }
 
@@ -194,6 +196,11 @@ func (l *Loop) submitLocked() bool {
 	}
 	got, err := l.enter(uint32(n), 0, 0)
 	l.submitted.Add(uint64(got))
+	if got > 0 {
+		// Many ops (cached reads, NOPs) complete inside the enter: route
+		// their CQEs now instead of waking the reaper's thread for them.
+		l.tryReap()
+	}
 	return err == nil
 }
 
