@@ -55,6 +55,8 @@ type Loop struct {
 	internal admission // the Loop's own cancels
 	slots    slotTable
 	inflight atomic.Int64 // user requests bound to slots
+	maxInfl  atomic.Int64 // high-water mark of inflight
+	cseq     uint64       // under cqMu: resolutions so far (tests check order)
 	intern   atomic.Int64 // internal SQEs whose CQE has not arrived
 
 	closing   atomic.Bool
@@ -87,6 +89,8 @@ type LoopStats struct {
 	Submitted      uint64  // requests accepted by Submit
 	Completed      uint64  // requests resolved (terminal CQE or synthesized)
 	InFlight       int64   // requests submitted and not yet resolved
+	MaxInFlight    int64   // the most requests ever in flight at once
+	Capacity       int     // the most requests admitted at once (CQ minus reserve)
 	Enters         uint64  // io_uring_enter calls
 	SubmitEnters   uint64  // enters that handed SQEs to the kernel
 	SQEsSubmitted  uint64  // SQEs the kernel consumed, the Loop's own included
@@ -226,6 +230,8 @@ func (l *Loop) Stats() LoopStats {
 		Submitted:      s.submitted.Load(),
 		Completed:      s.completed.Load(),
 		InFlight:       l.inflight.Load(),
+		MaxInFlight:    l.maxInfl.Load(),
+		Capacity:       len(l.slots.reqs),
 		Enters:         s.enters.Load(),
 		SubmitEnters:   s.submitEnters.Load(),
 		SQEsSubmitted:  s.sqesSubmitted.Load(),

@@ -69,6 +69,8 @@ func (l *Loop) resolve(r *Request, c CQE) {
 	l.inflight.Add(-1)
 	l.adm.release(1)
 	l.stats.completed.Add(1)
+	l.cseq++
+	r.cseq = l.cseq
 	r.deliver(c, true)
 }
 

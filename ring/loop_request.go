@@ -35,8 +35,9 @@ type Request struct {
 	state atomic.Uint32
 	// Group bookkeeping, written by Submit before the slot is bound and
 	// read only by the dispatcher (see loop_group.go).
-	grp *group
-	gi  int
+	grp  *group
+	gi   int
+	cseq uint64 // the Loop's resolution count when this one resolved
 
 	cancelled atomic.Bool // an ASYNC_CANCEL was sent (or queued) for it
 	ctxErr    error       // set by Wait/Next when the context ended first

@@ -57,7 +57,9 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	if k > 1 {
 		g = newGroup(reqs)
 	}
-	l.inflight.Add(int64(k))
+	if n := l.inflight.Add(int64(k)); n > l.maxInfl.Load() {
+		l.raiseMax(n)
+	}
 	l.sqMu.Lock()
 	if l.closed || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
 		l.sqMu.Unlock()
@@ -84,6 +86,15 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	l.stats.submitted.Add(uint64(k))
 	l.kick()
 	return nil
+}
+
+func (l *Loop) raiseMax(n int64) {
+	for {
+		m := l.maxInfl.Load()
+		if n <= m || l.maxInfl.CompareAndSwap(m, n) {
+			return
+		}
+	}
 }
 
 // claim moves every request from idle/done to in flight, or none.
