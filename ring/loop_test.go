@@ -107,6 +107,11 @@ func TestLoopReadPipe(t *testing.T) {
 	})
 }
 
+// TestLoopWaitContextCancel: an op blocked forever (a read on an empty
+// pipe) returns the context's error after cancel, its buffer is not written
+// after Wait returns (the data goes to the next read), and the Loop keeps
+// working. A deadline gives an error matching both
+// context.DeadlineExceeded and os.ErrDeadlineExceeded.
 func TestLoopWaitContextCancel(t *testing.T) {
 	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
 		pr, pw, err := os.Pipe()
@@ -115,28 +120,103 @@ func TestLoopWaitContextCancel(t *testing.T) {
 		}
 		defer pr.Close()
 		defer pw.Close()
+		read := func() *ring.Request {
+			r := ring.NewRequest()
+			r.Buf = make([]byte, 16)
+			r.SQE.PrepRW(ring.OpRead, int32(pr.Fd()), bufAddr(r.Buf), 16, ^uint64(0))
+			if err := l.Submit(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		cancelled := func(c ring.CQE) bool {
+			return c.Res == -int32(syscall.ECANCELED) || c.Res == -int32(syscall.EINTR)
+		}
+
+		// Explicit cancel.
+		r1 := read()
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(10*time.Millisecond, cancel)
+		c, err := r1.Wait(ctx)
+		if !errors.Is(err, context.Canceled) || !cancelled(c) {
+			t.Fatalf("cancelled Wait = %+v, %v", c, err)
+		}
+
+		// Deadline.
+		r2 := read()
+		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		defer dcancel()
+		c, err = r2.Wait(dctx)
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, os.ErrDeadlineExceeded) || !cancelled(c) {
+			t.Fatalf("deadline Wait = %+v, %v", c, err)
+		}
+
+		// A context that ended before Wait began.
+		r3 := read()
+		c, err = r3.Wait(ctx)
+		if !errors.Is(err, context.Canceled) || !cancelled(c) {
+			t.Fatalf("Wait with a done context = %+v, %v", c, err)
+		}
+
+		// The data goes to a new read, never into the cancelled buffers.
+		r4 := read()
+		if _, err := pw.Write([]byte("after")); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := r4.Wait(context.Background()); err != nil || c.Res != 5 || string(r4.Buf[:5]) != "after" {
+			t.Fatalf("read after cancel: %+v %v %q", c, err, r4.Buf)
+		}
+		zero := make([]byte, 16)
+		for i, r := range []*ring.Request{r1, r2, r3} {
+			if diff := cmp.Diff(zero, r.Buf); diff != "" {
+				t.Errorf("cancelled read %d's buffer was written (-want +got):\n%s", i+1, diff)
+			}
+		}
+		st := l.Stats()
+		if st.InFlight != 0 || st.Cancels != 3 {
+			t.Errorf("stats: %+v", st)
+		}
+	})
+}
+
+// TestLoopNextContextCancel: a multishot op whose consumer's context ends
+// is cancelled; Next still returns the CQEs that arrive, then ok=false
+// with the context's error.
+func TestLoopNextContextCancel(t *testing.T) {
+	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
+		ts := &ring.Timespec{Nsec: int64(time.Millisecond)}
 		r := ring.NewRequest()
-		r.Buf = make([]byte, 16)
-		r.SQE.PrepRW(ring.OpRead, int32(pr.Fd()), bufAddr(r.Buf), 16, ^uint64(0))
+		r.Keep = ts
+		r.SQE.PrepRW(ring.OpTimeout, -1, uint64(uintptrOf(ts)), 1, 0) // fires until cancelled
+		r.SQE.OpFlags = ring.TimeoutMultishot
 		if err := l.Submit(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		c, err := r.Wait(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, os.ErrDeadlineExceeded) {
-			t.Fatalf("Wait err = %v", err)
+		shots := 0
+		var last ring.CQE
+		for {
+			c, ok, err := r.Next(ctx)
+			if !ok {
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("Next after the end: %v", err)
+				}
+				break
+			}
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			last = c
+			if shots++; shots == 3 {
+				cancel()
+			}
 		}
-		if c.Res != -int32(syscall.ECANCELED) && c.Res != -int32(syscall.EINTR) {
-			t.Fatalf("cancelled read res = %d", c.Res)
+		if last.Flags&ring.CQEFMore != 0 || last.Res != -int32(syscall.ECANCELED) {
+			t.Fatalf("terminal CQE %+v, want -ECANCELED without F_MORE", last)
 		}
-		// The Loop keeps working.
-		n := nopReq()
-		if err := l.Submit(context.Background(), n); err != nil {
-			t.Fatal(err)
-		}
-		if c, err := n.Wait(context.Background()); err != nil || c.Res != 0 {
-			t.Fatalf("nop after cancel: %+v %v", c, err)
+		if c, ok, err := r.Next(ctx); ok || !errors.Is(err, context.Canceled) || c != (ring.CQE{}) {
+			t.Fatalf("Next after the terminal CQE: %+v %v %v", c, ok, err)
 		}
 	})
 }
