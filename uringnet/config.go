@@ -1,0 +1,102 @@
+package uringnet
+
+import (
+	"context"
+	"net"
+	"sync"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Config holds the choices behind Listen and Dial. The zero Config is what
+// the package-level functions use.
+type Config struct {
+	// Loop runs the conns' operations. Nil: the package's own Loop, created
+	// on first use with DefaultLoopEntries SQ entries and a CQ of
+	// DefaultLoopCQ entries, which bounds how many Reads, Writes and
+	// Accepts can be blocked at once across all conns (the Loop's
+	// admission control, so the CQ can never overflow).
+	Loop *ring.Loop
+
+	// Recv selects how Read receives (default RecvDirect).
+	Recv RecvMode
+
+	// ZeroCopy, if positive, makes Writes of at least this many bytes use
+	// IORING_OP_SEND_ZC (6.0). Loopback and most small writes gain nothing
+	// from it: the kernel copies anyway (it reports the copy in the
+	// notification), so leave it 0 unless measured.
+	ZeroCopy int
+}
+
+// RecvMode selects how a conn receives.
+type RecvMode int
+
+const (
+	// RecvDirect: every Read is one IORING_OP_RECV into the caller's
+	// buffer. No copy, one SQE per Read.
+	RecvDirect RecvMode = iota
+
+	// RecvProvided: each conn keeps one multishot IORING_OP_RECV armed
+	// (6.0) that takes buffers from a provided-buffer ring shared by every
+	// conn of the Loop; Read copies from those buffers and hands them back.
+	// No SQE per Read while data keeps coming, one copy. Falls back to
+	// RecvDirect when the kernel lacks multishot recv or buffer rings.
+	RecvProvided
+)
+
+// DefaultLoopEntries and DefaultLoopCQ size the package's own Loop. The CQ
+// is the largest the kernel allows (IORING_MAX_CQ_ENTRIES, 64 Ki entries
+// of 16 bytes), so about 65,000 operations can be blocked at once.
+const (
+	DefaultLoopEntries = 512
+	DefaultLoopCQ      = 65536
+)
+
+var (
+	pkgLoopMu sync.Mutex
+	pkgLoop   *ring.Loop
+)
+
+// loop returns the Loop the config runs on.
+func (c *Config) loop() (*ring.Loop, error) {
+	if c != nil && c.Loop != nil {
+		return c.Loop, nil
+	}
+	pkgLoopMu.Lock()
+	defer pkgLoopMu.Unlock()
+	if pkgLoop != nil {
+		return pkgLoop, nil
+	}
+	l, err := ring.NewLoop(ring.WithEntries(DefaultLoopEntries), ring.WithLoopCQSize(DefaultLoopCQ))
+	if err != nil {
+		return nil, err
+	}
+	pkgLoop = l
+	return l, nil
+}
+
+var defaultConfig Config
+
+// Listen announces on the local network address like net.Listen, for the
+// networks "tcp", "tcp4", "tcp6" and "unix", and returns a listener whose
+// Accept is fed by a multishot accept on the package's Loop.
+func Listen(network, address string) (net.Listener, error) {
+	return defaultConfig.Listen(network, address)
+}
+
+// Dial connects to address on the named network ("tcp", "tcp4", "tcp6",
+// "unix") like net.Dial.
+func Dial(network, address string) (net.Conn, error) {
+	return defaultConfig.DialContext(context.Background(), network, address)
+}
+
+// DialContext is Dial with a context: if ctx ends before the connection is
+// made, the connect is cancelled in the kernel and the error wraps ctx's.
+func DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	return defaultConfig.DialContext(ctx, network, address)
+}
+
+// Dial is the package-level Dial with c's choices.
+func (c *Config) Dial(network, address string) (net.Conn, error) {
+	return c.DialContext(context.Background(), network, address)
+}

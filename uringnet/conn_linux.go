@@ -1,0 +1,217 @@
+package uringnet
+
+import (
+	"io"
+	"net"
+	"syscall"
+
+	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
+)
+
+// sendFlags: MSG_WAITALL makes the kernel retry a stream send until every
+// byte is queued (io_uring's io_net_retry), so one SQE sends the whole
+// buffer unless it fails or is cancelled, in which case the CQE still
+// counts the bytes sent; MSG_NOSIGNAL turns SIGPIPE into EPIPE, as net's
+// writes get it (the runtime ignores SIGPIPE on sockets).
+const sendFlags = unix.MSG_WAITALL | unix.MSG_NOSIGNAL
+
+// newConn wraps a connected socket. raddr may be nil (accepted conns ask
+// the kernel lazily).
+func newConn(l *ring.Loop, fd int, fam family, cfg *Config, laddr, raddr net.Addr) *Conn {
+	c := &Conn{loop: l, fd: fd, fam: fam, laddr: laddr, raddr: raddr}
+	c.rd.init()
+	c.wd.init()
+	c.rreq, c.wreq = ring.NewRequest(), ring.NewRequest()
+	if fam.domain != unix.AF_UNIX {
+		// net sets TCP_NODELAY on every TCP conn; so do we, so that small
+		// writes behave (and measure) the same.
+		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	}
+	if cfg != nil {
+		if cfg.ZeroCopy > 0 && l.CheckOp(ring.OpSendZC) == nil {
+			c.zc = cfg.ZeroCopy
+		}
+		if cfg.Recv == RecvProvided {
+			c.recv = newProvRecv(l)
+		}
+	}
+	return c
+}
+
+// sockAddr asks the kernel for the local or the peer address. It runs
+// under addrMu, which Close holds while it closes the fd, so it never asks
+// about a closed (or reused) fd.
+func (c *Conn) sockAddr(peer bool) net.Addr {
+	if c.fd < 0 {
+		return nil
+	}
+	var sa unix.Sockaddr
+	var err error
+	if peer {
+		sa, err = unix.Getpeername(c.fd)
+	} else {
+		sa, err = unix.Getsockname(c.fd)
+	}
+	if err != nil {
+		return nil
+	}
+	return netAddr(sa, c.fam.net)
+}
+
+// Read reads up to len(p) bytes, like net.Conn's Read: it blocks until
+// some data arrived, the peer shut down (io.EOF), the read deadline
+// passed or the conn was closed.
+func (c *Conn) Read(p []byte) (int, error) {
+	c.life.RLock()
+	defer c.life.RUnlock()
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	wc, err := c.rd.arm()
+	if err != nil {
+		return 0, c.opError("read", err)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if c.recv != nil && c.recv.ok {
+		return c.readProvided(p, wc)
+	}
+	p = p[:min(len(p), maxRW)]
+	r := c.rreq
+	r.SQE.PrepRecv(int32(c.fd), p, 0)
+	r.Buf = p
+	res, err := c.run(r, wc, &c.rd)
+	r.Buf = nil
+	switch {
+	case err != nil:
+		return 0, c.opError("read", err)
+	case res > 0:
+		return int(res), nil
+	case res == 0:
+		return 0, io.EOF
+	}
+	return 0, c.opError("read", errnoError("read", res))
+}
+
+// run submits r and waits for its result. A wait that ended through wc
+// (deadline, Close) has cancelled r in the kernel and waited for its last
+// CQE; run then returns the reason, unless the op completed anyway
+// (res >= 0), in which case the result counts, as the data moved.
+func (c *Conn) run(r *ring.Request, wc waitCtx, d *deadline) (int32, error) {
+	if err := c.loop.Submit(wc, r); err != nil {
+		if wc.ended() {
+			return 0, d.reason()
+		}
+		return 0, err
+	}
+	cqe, err := r.Wait(wc)
+	if err != nil && !wc.ended() {
+		return 0, err // the Loop failed or closed
+	}
+	if cqe.Res < 0 && wc.ended() && isCancel(cqe.Res) {
+		return 0, d.reason()
+	}
+	return cqe.Res, nil
+}
+
+// Write writes all of p, like net.Conn's Write: it returns len(p) and nil,
+// or how many bytes were sent and why it stopped (write deadline, Close,
+// the peer's reset: EPIPE/ECONNRESET).
+func (c *Conn) Write(p []byte) (int, error) {
+	c.life.RLock()
+	defer c.life.RUnlock()
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	wc, err := c.wd.arm()
+	if err != nil {
+		return 0, c.opError("write", err)
+	}
+	n := 0
+	for n < len(p) {
+		chunk := p[n:min(len(p), n+maxRW)]
+		r := c.wreq
+		if c.zc > 0 && len(chunk) >= c.zc {
+			// The Loop's Wait returns after the F_NOTIF CQE too, so the
+			// kernel is done with chunk when this Write moves on.
+			r.SQE.PrepSendZC(int32(c.fd), chunk, sendFlags, 0)
+		} else {
+			r.SQE.PrepSend(int32(c.fd), chunk, sendFlags)
+		}
+		r.Buf = chunk
+		res, err := c.run(r, wc, &c.wd)
+		r.Buf = nil
+		switch {
+		case err != nil:
+			return n, c.opError("write", err)
+		case res < 0:
+			return n, c.opError("write", errnoError("write", res))
+		case res == 0:
+			return n, c.opError("write", io.ErrUnexpectedEOF)
+		}
+		n += int(res)
+		if n < len(p) && wc.ended() {
+			// Cancelled part-way: the CQE counted what was sent.
+			return n, c.opError("write", c.wd.reason())
+		}
+	}
+	return n, nil
+}
+
+// Close closes the conn. Blocked Reads and Writes return net.ErrClosed;
+// their operations are cancelled in the kernel, and Close returns only
+// after their last CQEs arrived (so the kernel no longer touches their
+// buffers), then closes the socket. A second Close returns an error
+// wrapping net.ErrClosed, as net's does.
+func (c *Conn) Close() error {
+	if !c.closed.CompareAndSwap(false, true) {
+		return c.opError("close", net.ErrClosed)
+	}
+	c.rd.close()
+	c.wd.close()
+	c.life.Lock() // every call that used fd has returned
+	defer c.life.Unlock()
+	if c.recv != nil {
+		c.recv.stop()
+	}
+	c.rreq.Release()
+	c.wreq.Release()
+	c.rreq, c.wreq = nil, nil
+	// Keep the addresses for errors after Close, then close the fd.
+	laddr, raddr := c.LocalAddr(), c.RemoteAddr()
+	c.addrMu.Lock()
+	err := unix.Close(c.fd)
+	c.fd = -1
+	c.addrMu.Unlock()
+	if err != nil {
+		return &net.OpError{Op: "close", Net: c.fam.net, Source: laddr, Addr: raddr, Err: wrapSyscall("close", err)}
+	}
+	return nil
+}
+
+// CloseRead shuts down the reading side (shutdown(2) SHUT_RD).
+func (c *Conn) CloseRead() error { return c.shutdown(unix.SHUT_RD) }
+
+// CloseWrite shuts down the writing side (shutdown(2) SHUT_WR): the peer
+// reads io.EOF after the data already written.
+func (c *Conn) CloseWrite() error { return c.shutdown(unix.SHUT_WR) }
+
+func (c *Conn) shutdown(how int) error {
+	c.life.RLock()
+	defer c.life.RUnlock()
+	if c.closed.Load() {
+		return c.opError("close", net.ErrClosed)
+	}
+	if err := unix.Shutdown(c.fd, how); err != nil {
+		return c.opError("close", wrapSyscall("shutdown", err))
+	}
+	return nil
+}
+
+// wrapSyscall wraps an errno in *os.SyscallError, as net does.
+func wrapSyscall(call string, err error) error {
+	if errno, ok := err.(syscall.Errno); ok {
+		return errnoError(call, -int32(errno))
+	}
+	return err
+}
