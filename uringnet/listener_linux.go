@@ -25,9 +25,9 @@ type Listener struct {
 	cfg  Config
 	path string // Unix socket file to remove on Close ("" if none)
 
-	mu    sync.Mutex    // one Accept reads the multishot stream at a time
-	req   *ring.Request // the multishot accept, nil when not armed
-	done  chan struct{} // closed by Close: ends a blocked Accept
+	mu     sync.Mutex    // one Accept reads the multishot stream at a time
+	req    *ring.Request // the multishot accept, nil when not armed
+	done   chan struct{} // closed by Close: ends a blocked Accept
 	closed atomic.Bool
 }
 
