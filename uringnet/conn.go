@@ -20,6 +20,8 @@ type Conn struct {
 	fam  family
 	zc   int // Config.ZeroCopy after the kernel check; 0 = off
 
+	zcBusy atomic.Bool // a zero-copy send is waiting for its notification
+
 	// life is read-locked by every call that uses fd, and write-locked by
 	// Close once the blocked calls have been woken: the fd is closed only
 	// when no call, and so no kernel operation, uses it.

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net"
 	"syscall"
+	"time"
+	"unsafe"
 
 	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
@@ -131,16 +133,21 @@ func (c *Conn) Write(p []byte) (int, error) {
 	for n < len(p) {
 		chunk := p[n:min(len(p), n+maxRW)]
 		r := c.wreq
-		if c.zc > 0 && len(chunk) >= c.zc {
+		zc := c.zc > 0 && len(chunk) >= c.zc
+		if zc {
 			// The Loop's Wait returns after the F_NOTIF CQE too, so the
 			// kernel is done with chunk when this Write moves on.
 			r.SQE.PrepSendZC(int32(c.fd), chunk, sendFlags, 0)
+			c.zcBusy.Store(true)
 		} else {
 			r.SQE.PrepSend(int32(c.fd), chunk, sendFlags)
 		}
 		r.Buf = chunk
 		res, err := c.run(r, wc, &c.wd)
 		r.Buf = nil
+		if zc {
+			c.zcBusy.Store(false)
+		}
 		switch {
 		case err != nil:
 			return n, c.opError("write", err)
@@ -169,7 +176,7 @@ func (c *Conn) Close() error {
 	}
 	c.rd.close()
 	c.wd.close()
-	c.life.Lock() // every call that used fd has returned
+	c.waitCalls()
 	defer c.life.Unlock()
 	if c.recv != nil {
 		c.recv.stop()
@@ -187,6 +194,35 @@ func (c *Conn) Close() error {
 		return &net.OpError{Op: "close", Net: c.fam.net, Source: laddr, Addr: raddr, Err: wrapSyscall("close", err)}
 	}
 	return nil
+}
+
+// waitCalls waits until every call that uses the fd has returned, and
+// leaves life write-locked. The calls were woken (their deadline channels
+// closed), so their operations are being cancelled. A zero-copy send is
+// the exception: its buffer stays in the socket's send queue until the
+// data is transmitted, so its notification CQE may never come while the
+// peer does not read. Close then aborts the connection (connect(2) with
+// AF_UNSPEC, which runs tcp_disconnect: the send queue is purged and an RST
+// sent), which releases the buffer and lets the Write return.
+func (c *Conn) waitCalls() {
+	if c.zc == 0 {
+		c.life.Lock()
+		return
+	}
+	reset := false
+	for !c.life.TryLock() {
+		if !reset && c.zcBusy.Load() {
+			reset = true
+			c.abort()
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// abort disconnects the socket: connect(2) to an AF_UNSPEC address.
+func (c *Conn) abort() {
+	sa := unix.RawSockaddr{Family: unix.AF_UNSPEC}
+	_, _, _ = unix.Syscall(unix.SYS_CONNECT, uintptr(c.fd), uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa))
 }
 
 // CloseRead shuts down the reading side (shutdown(2) SHUT_RD).

@@ -1,0 +1,162 @@
+package uringnet_test
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Deadline scenarios, each run on package net and on uringnet (all
+// modes), comparing what the caller sees. Waits between steps have wide
+// margins so that the outcome never depends on scheduling: a step that
+// runs before the Read or Write has blocked gives the same outcome.
+
+// io is one call's outcome.
+type ioResult struct {
+	N    int
+	Data string
+	Err  string
+}
+
+func readOnce(c net.Conn) ioResult {
+	b := make([]byte, 64)
+	n, err := c.Read(b)
+	return ioResult{N: n, Data: string(b[:n]), Err: kind(err)}
+}
+
+type deadlineScenario struct {
+	name string
+	run  func(t *testing.T, c, s net.Conn) []ioResult
+	// fullSocket: a Write blocks on a socket the peer does not drain. A
+	// zero-copy Write cannot give its buffer back then (the kernel keeps
+	// it until the data is sent), so the zero-copy engine is left out;
+	// TestZeroCopyCloseFullSocket covers it.
+	fullSocket bool
+}
+
+var deadlineScenarios = []deadlineScenario{
+	{name: "read blocks then times out, then reads later data", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		c.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+		r1 := readOnce(c)
+		c.SetReadDeadline(time.Time{})
+		s.Write([]byte("after"))
+		return []ioResult{r1, readOnce(c)}
+	}},
+	{name: "deadline moved later while blocked", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			c.SetReadDeadline(time.Now().Add(time.Hour))
+			time.Sleep(500 * time.Millisecond) // well past the first deadline
+			s.Write([]byte("late"))
+		}()
+		return []ioResult{readOnce(c)}
+	}},
+	{name: "deadline moved earlier while blocked", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		c.SetReadDeadline(time.Now().Add(time.Hour))
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		}()
+		r1 := readOnce(c)
+		c.SetReadDeadline(time.Time{})
+		s.Write([]byte("next"))
+		return []ioResult{r1, readOnce(c)}
+	}},
+	{name: "deadline cleared while blocked", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		c.SetDeadline(time.Now().Add(300 * time.Millisecond))
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			c.SetDeadline(time.Time{})
+			time.Sleep(500 * time.Millisecond)
+			s.Write([]byte("cleared"))
+		}()
+		return []ioResult{readOnce(c)}
+	}},
+	{name: "deadline in the past", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		s.Write([]byte("waiting"))
+		time.Sleep(20 * time.Millisecond) // the data has arrived
+		c.SetDeadline(time.Now().Add(-time.Second))
+		r1 := readOnce(c) // times out although data is there
+		n, err := c.Write([]byte("x"))
+		w1 := ioResult{N: n, Err: kind(err)}
+		c.SetDeadline(time.Time{})
+		return []ioResult{r1, w1, readOnce(c)}
+	}},
+	{name: "both directions blocked, deadline set in the past", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		var wg sync.WaitGroup
+		var w ioResult
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := c.Write(make([]byte, 64<<20)) // fills the socket
+			w = ioResult{N: min(n, 1), Err: kind(err)}
+		}()
+		var r ioResult
+		wg.Add(1)
+		go func() { defer wg.Done(); r = readOnce(c) }()
+		time.Sleep(50 * time.Millisecond)
+		c.SetDeadline(time.Now().Add(-time.Second))
+		wg.Wait()
+		return []ioResult{r, w}
+	}, fullSocket: true},
+	{name: "write deadline on a full socket", run: func(t *testing.T, c, s net.Conn) []ioResult {
+		big := make([]byte, 64<<20)
+		for i := range big {
+			big[i] = byte(i % 251)
+		}
+		c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+		n, err := c.Write(big)
+		w1 := ioResult{N: min(n, 1), Err: kind(err)} // n varies with buffer sizes; 0 < n < len
+		if n <= 0 || n >= len(big) {
+			t.Errorf("Write on a full socket sent %d of %d bytes", n, len(big))
+		}
+		// The n bytes counted are exactly what the peer gets, followed by
+		// the next Write's bytes.
+		c.SetWriteDeadline(time.Time{})
+		got := make(chan []byte, 1)
+		go func() {
+			b, _ := io.ReadAll(io.LimitReader(s, int64(n)+4))
+			got <- b
+		}()
+		n2, err2 := c.Write([]byte("tail"))
+		want := append(append([]byte{}, big[:n]...), "tail"...)
+		same := bytes.Equal(<-got, want)
+		return []ioResult{w1, {N: n2, Err: kind(err2)}, {Data: map[bool]string{true: "stream intact", false: "stream differs"}[same]}}
+	}, fullSocket: true},
+}
+
+func TestDeadlinesMatchNet(t *testing.T) {
+	needUring(t)
+	for _, sc := range deadlineScenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			es := engines
+			if sc.fullSocket {
+				es = engines[:3]
+			}
+			results := make([][]ioResult, len(es))
+			var wg sync.WaitGroup
+			for i, e := range es {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c, s := pair(t, e, "tcp", "127.0.0.1:0")
+					results[i] = sc.run(t, c, s)
+				}()
+			}
+			wg.Wait()
+			for i := 1; i < len(es); i++ {
+				if d := cmp.Diff(results[0], results[i]); d != "" {
+					t.Errorf("%s differs from net (-net +%s):\n%s", es[i].name, es[i].name, d)
+				}
+			}
+			t.Logf("net: %+v", results[0])
+		})
+	}
+}

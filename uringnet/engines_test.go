@@ -1,0 +1,137 @@
+package uringnet_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/uringnet"
+)
+
+// The tests in this package run each scenario on two engines, package net
+// and uringnet, and compare what the caller sees (values, error kinds) with
+// cmp.Diff: uringnet's contract is "whatever net does".
+
+// engine is a way to listen and dial.
+type engine struct {
+	name   string
+	listen func(network, address string) (net.Listener, error)
+	dial   func(network, address string) (net.Conn, error)
+}
+
+var (
+	netEngine  = engine{"net", net.Listen, net.Dial}
+	uringnetEn = engine{"uringnet", uringnet.Listen, uringnet.Dial}
+	provided   = &uringnet.Config{Recv: uringnet.RecvProvided}
+	zeroCopy   = &uringnet.Config{ZeroCopy: 64 << 10}
+	providedEn = engine{"uringnet-provided", provided.Listen, provided.Dial}
+	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial}
+)
+
+// engines are the engines every comparison runs on; the first is the
+// reference.
+var engines = []engine{netEngine, uringnetEn, providedEn, zeroCopyEn}
+
+// needUring skips the test when io_uring cannot be set up here at all
+// (seccomp, sysctl), naming the reason.
+func needUring(t testing.TB) {
+	t.Helper()
+	l, err := uringnet.Listen("tcp", "127.0.0.1:0")
+	if errors.Is(err, ring.ErrUnavailable) {
+		t.Skipf("io_uring unavailable: %v", err)
+	}
+	if errors.Is(err, ring.ErrNotSupported) {
+		t.Skipf("kernel lacks what uringnet needs: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+}
+
+// pair returns a connected pair: c from e.dial, to a listener made by e,
+// and the accepted side s (also e's).
+func pair(t testing.TB, e engine, network, address string) (c, s net.Conn) {
+	t.Helper()
+	ln, err := e.listen(network, address)
+	if err != nil {
+		t.Fatalf("%s: listen: %v", e.name, err)
+	}
+	defer ln.Close()
+	type res struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		c, err := ln.Accept()
+		ch <- res{c, err}
+	}()
+	c, err = e.dial(network, ln.Addr().String())
+	if err != nil {
+		t.Fatalf("%s: dial: %v", e.name, err)
+	}
+	r := <-ch
+	if r.err != nil {
+		t.Fatalf("%s: accept: %v", e.name, r.err)
+	}
+	t.Cleanup(func() { c.Close(); r.c.Close() })
+	return c, r.c
+}
+
+// kind describes an error by what callers test: the OpError's Op and Net,
+// the system call named, and which of net's conditions it is.
+func kind(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	if err == io.EOF {
+		return "EOF"
+	}
+	s := ""
+	var op *net.OpError
+	if errors.As(err, &op) {
+		s = op.Op + " " + op.Net + ": "
+	}
+	var sc *os.SyscallError
+	if errors.As(err, &sc) {
+		s += sc.Syscall + ": "
+	}
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s += "deadline exceeded"
+	case errors.Is(err, net.ErrClosed):
+		s += "closed"
+	case errors.As(err, &errno):
+		s += "errno " + errnoName(errno)
+	default:
+		s += fmt.Sprintf("%T", errors.Unwrap(err))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		s += " (timeout)"
+	}
+	return s
+}
+
+func errnoName(e syscall.Errno) string {
+	for _, n := range []struct {
+		e    syscall.Errno
+		name string
+	}{
+		{syscall.ECONNRESET, "ECONNRESET"}, {syscall.ECONNREFUSED, "ECONNREFUSED"},
+		{syscall.EADDRINUSE, "EADDRINUSE"}, {syscall.EPIPE, "EPIPE"}, {syscall.ENOENT, "ENOENT"},
+		{syscall.ENOTCONN, "ENOTCONN"}, {syscall.EINVAL, "EINVAL"},
+	} {
+		if n.e == e {
+			return n.name
+		}
+	}
+	return fmt.Sprintf("%d", int(e))
+}
