@@ -75,6 +75,10 @@ func (c *Config) loop() (*ring.Loop, error) {
 	return l, nil
 }
 
+// PackageLoop returns the Loop that conns use when Config.Loop is nil,
+// creating it on first use (for its Stats, or to share it).
+func PackageLoop() (*ring.Loop, error) { return (*Config)(nil).loop() }
+
 var defaultConfig Config
 
 // Listen announces on the local network address like net.Listen, for the

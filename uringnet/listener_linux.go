@@ -136,7 +136,14 @@ func (ln *Listener) Accept() (net.Conn, error) {
 			unix.Close(fd)
 			continue
 		}
-		return newConn(ln.loop, fd, ln.fam, &ln.cfg, nil, nil), nil
+		// The peer's address now, as net has it from accept(2): a
+		// multishot accept has one sockaddr for all its CQEs, and after a
+		// reset getpeername fails.
+		var raddr net.Addr
+		if sa, err := unix.Getpeername(fd); err == nil {
+			raddr = netAddr(sa, ln.fam.net)
+		}
+		return newConn(ln.loop, fd, ln.fam, &ln.cfg, nil, raddr), nil
 	}
 }
 
