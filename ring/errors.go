@@ -48,7 +48,10 @@ type condError struct {
 	msg   string
 }
 
-func (e *condError) Error() string        { return e.msg }
+// Error returns the condition and what to do about it.
+func (e *condError) Error() string { return e.msg }
+
+// Is matches the errno the kernel returned.
 func (e *condError) Is(target error) bool { return target == e.errno }
 
 // UnavailableError explains why io_uring_setup failed for the whole process.
@@ -57,6 +60,7 @@ type UnavailableError struct {
 	Reason string        // what the errno means here and what to do
 }
 
+// Error says why io_uring is unavailable, what to do, and the errno.
 func (e *UnavailableError) Error() string {
 	return "io_uring unavailable: " + e.Reason + " (" + e.Errno.Error() + ")"
 }
@@ -96,6 +100,7 @@ type NotSupportedError struct {
 	Kernel KernelVersion // first kernel that has it; zero if unknown
 }
 
+// Error names what is missing and the kernel that added it.
 func (e *NotSupportedError) Error() string {
 	if e.Kernel.Major == 0 {
 		return e.What + " is not supported by this kernel"
@@ -111,6 +116,7 @@ type SetupError struct {
 	Rule string // e.g. "TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN"
 }
 
+// Error names the broken rule.
 func (e *SetupError) Error() string { return "io_uring setup: " + e.Rule }
 
 // Is matches ErrInvalidSetup and syscall.EINVAL, the errno the kernel would
@@ -126,6 +132,7 @@ type SyscallError struct {
 	Err  syscall.Errno
 }
 
+// Error names the call and the errno.
 func (e *SyscallError) Error() string { return e.Call + ": " + e.Err.Error() }
 
 // Unwrap returns the errno.
