@@ -1,10 +1,6 @@
 package chain
 
-import (
-	"unsafe"
-
-	"github.com/uringkit/uring/ring"
-)
+import "github.com/uringkit/uring/ring"
 
 // SQEs validates the chain for a Loop that submits at most maxSQEs SQEs per
 // group and returns the SQEs it would submit, in order, with their link,
@@ -34,7 +30,9 @@ func (c *Chain) encode(i int, dst *ring.SQE) {
 	e := &c.elems[i]
 	if e.isTimeout {
 		e.ts = e.spec.Timespec()
-		prepLinkTimeout(dst, &e.ts, e.spec.Flags())
+		// The timespec lives inside the chain, which the Loop keeps reachable
+		// (Request.Keep) until the terminal CQE.
+		dst.PrepLinkTimeout(&e.ts, e.spec.Flags())
 	} else {
 		*dst = e.sqe
 	}
@@ -52,11 +50,4 @@ func (c *Chain) encode(i int, dst *ring.SQE) {
 	if e.skip {
 		dst.Flags |= ring.SQECQESkipSuccess
 	}
-}
-
-// prepLinkTimeout prepares IORING_OP_LINK_TIMEOUT with the timespec at ts,
-// which lives inside the chain and so stays reachable through the Loop's
-// reference to the chain until the terminal CQE.
-func prepLinkTimeout(dst *ring.SQE, ts *ring.Timespec, flags uint32) {
-	*dst = ring.SQE{Opcode: ring.OpLinkTimeout, Fd: -1, Addr: uint64(uintptr(unsafe.Pointer(ts))), Len: 1, OpFlags: flags}
 }

@@ -115,6 +115,9 @@ func (c *Chain) classify(i int) Result {
 			return Result{Outcome: Short, Res: res, By: -1}
 		}
 		return Result{Outcome: Completed, Res: res, By: -1}
+	case res == -int32(syscall.ETIME) && e.sqe.Opcode == ring.OpTimeout && e.sqe.OpFlags&ring.TimeoutETimeSuccess != 0:
+		// IORING_TIMEOUT_ETIME_SUCCESS: the expiry is not a failure.
+		return Result{Outcome: Completed, Res: res, By: -1}
 	case (res == -int32(syscall.ECANCELED) || res == -int32(syscall.EINTR)) && e.lt >= 0 &&
 		c.elems[e.lt].done && c.elems[e.lt].werr == nil && c.elems[e.lt].cqe.Res == -int32(syscall.ETIME):
 		return Result{Outcome: TimedOut, Res: res, Err: &future.Error{Op: e.sqe.Opcode, Errno: future.Errno(res), Deadline: true}, By: -1}
@@ -131,29 +134,24 @@ func (c *Chain) classify(i int) Result {
 }
 
 // breaker returns the step that made the kernel cancel element i: the
-// nearest earlier step that broke a soft link (or the step that broke the
-// chain before it), else a step that failed at submission, which cancels
-// the whole chain; -1 if none is known (an outside cancel).
+// nearest earlier step that failed, came up short or timed out (the steps
+// between it and i were cancelled too), else a later step that failed,
+// which happens only when a member is rejected at submission: the kernel
+// then fails the whole chain, earlier members included; -1 if none is known
+// (an outside cancel, or a failure whose later CQEs the kernel suppressed).
 func (c *Chain) breaker(i int) int {
 	for k := i - 1; k >= 0; k-- {
 		e := &c.elems[k]
 		if e.isTimeout || !e.done {
 			continue
 		}
-		r := c.classify(k)
-		if r.Outcome == Cancelled {
-			return r.By
-		}
-		if r.Outcome.breaks() && !e.hard {
+		if c.classify(k).Outcome.breaks() {
 			return e.step
 		}
 	}
-	// A submission failure fails the head with ECANCELED and keeps its own
-	// errno (EINVAL and the like) on the invalid member, wherever it is.
 	for k := i + 1; k < len(c.elems); k++ {
 		e := &c.elems[k]
-		if !e.isTimeout && e.done && e.werr == nil && e.cqe.Res < 0 && e.cqe.Res != -int32(syscall.ECANCELED) &&
-			c.classify(k).Outcome == Failed {
+		if !e.isTimeout && e.done && e.werr == nil && c.classify(k).Outcome == Failed {
 			return e.step
 		}
 	}
