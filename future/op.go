@@ -24,6 +24,7 @@ type Op[T any] struct {
 	expect    int64                                            // result a complete transfer returns; -1 if none
 	okErrno   syscall.Errno                                    // an errno that means success (ETIME for TIMEOUT)
 	multishot bool                                             // posts CQEs with IORING_CQE_F_MORE until a terminal one
+	notif     bool                                             // zero-copy send: a result CQE, then a NOTIF CQE
 	err       error                                            // bad argument found while building; returned on submission
 }
 
