@@ -20,8 +20,11 @@ type Chain struct {
 	err    error // first building error, returned by Validate and Submit
 
 	mu        sync.Mutex // serialises waits on the requests
+	finalized bool       // the trailing NOP (if any) has been added
 	submitted bool
 	waited    int // elements whose terminal CQE has been collected
+	reqs      []*ring.Request
+	reqInline [4]*ring.Request
 }
 
 // elem is one SQE of the chain: a step or a linked timeout.
@@ -38,8 +41,10 @@ type elem struct {
 	skip      bool          // IOSQE_CQE_SKIP_SUCCESS
 	expect    int64         // result of a complete transfer, -1 if none
 	multishot bool
+	internal  bool // a NOP the chain adds after a skip-success last step
 
 	// After submission.
+	req   *ring.Request
 	cqe   ring.CQE
 	synth bool  // the Loop resolved the element without a CQE (skip-success)
 	werr  error // the wait ended without a CQE value (context, closed loop)
@@ -112,7 +117,7 @@ func (c *Chain) LinkTimeout(s timeout.Spec) *Chain {
 
 // Len returns the number of SQEs the chain submits (steps and linked
 // timeouts).
-func (c *Chain) Len() int { return len(c.elems) }
+func (c *Chain) Len() int { return c.sqeCount() }
 
 // Steps returns the number of steps.
 func (c *Chain) Steps() int { return c.steps }

@@ -10,6 +10,7 @@ func (c *Chain) SQEs(maxSQEs int) ([]ring.SQE, error) {
 	if err := c.Validate(maxSQEs); err != nil {
 		return nil, err
 	}
+	c.finalize()
 	out := make([]ring.SQE, len(c.elems))
 	for i := range c.elems {
 		c.encode(i, &out[i])

@@ -24,6 +24,11 @@ var (
 	// chain. Once a ring has seen SKIP_SUCCESS the kernel fails drained
 	// requests with EOPNOTSUPP (kernel-interface.md 7.2 case 11).
 	ErrDrainSkipSuccess = errors.New("chain: IOSQE_IO_DRAIN mixed with IOSQE_CQE_SKIP_SUCCESS")
+	// ErrSkipSuccessHardlink: IOSQE_CQE_SKIP_SUCCESS on a hard-linked step.
+	// If such a step fails at submission the kernel cancels the rest without
+	// posting their CQEs, and if it fails while running it does not, so the
+	// CQEs that will arrive cannot be known (ring.ErrSkipSuccessHardlink).
+	ErrSkipSuccessHardlink = errors.New("chain: IOSQE_CQE_SKIP_SUCCESS on a hard-linked step")
 	// ErrMultishot: a multishot operation cannot be a chain step; its
 	// CQEs have no end a link could wait for.
 	ErrMultishot = errors.New("chain: multishot operation in a chain")
@@ -76,13 +81,16 @@ func (c *Chain) Validate(maxSQEs int) error {
 	if c.steps == 0 {
 		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrEmpty}
 	}
-	if len(c.elems) > maxSQEs {
+	if c.sqeCount() > maxSQEs {
 		last := len(c.elems) - 1
 		return &BuildError{Elem: last, Step: c.elems[last].step, Op: c.opAt(last), Err: ErrTooLong}
 	}
 	drain, skip := -1, -1
 	for i := range c.elems {
 		e := &c.elems[i]
+		if e.skip && e.hard && c.linksOn(i) {
+			return &BuildError{Elem: i, Step: e.step, Op: c.opAt(i), Err: ErrSkipSuccessHardlink}
+		}
 		if e.drain && drain < 0 {
 			drain = i
 		}
@@ -104,3 +112,41 @@ func (c *Chain) opAt(i int) ring.Op {
 	}
 	return c.elems[i].sqe.Opcode
 }
+
+// linksOn reports whether element i links to a following element.
+func (c *Chain) linksOn(i int) bool { return i < len(c.elems)-1 }
+
+// needsTrailer reports whether the chain ends in a skip-success step. On
+// success the kernel posts no CQE for it, so nothing would say it finished;
+// the chain then appends a NOP whose CQE does (ring.ErrSkipSuccessLast).
+func (c *Chain) needsTrailer() bool {
+	if c.finalized || len(c.elems) == 0 {
+		return false
+	}
+	last := len(c.elems) - 1
+	if c.elems[last].isTimeout {
+		last--
+	}
+	return last >= 0 && c.elems[last].skip
+}
+
+// sqeCount is the number of SQEs the chain submits, the trailing NOP included.
+func (c *Chain) sqeCount() int {
+	if c.needsTrailer() {
+		return len(c.elems) + 1
+	}
+	return len(c.elems)
+}
+
+// finalize appends the trailing NOP a skip-success last step needs.
+func (c *Chain) finalize() {
+	if c.needsTrailer() {
+		var s ring.SQE
+		s.PrepNop()
+		c.elems = append(c.elems, elem{sqe: s, internal: true, step: -1, lt: -1, expect: -1})
+	}
+	c.finalized = true
+}
+
+// errNotSubmitted: a step or chain awaited before Submit.
+var errNotSubmitted = errors.New("chain: not submitted")

@@ -1,0 +1,105 @@
+package future
+
+import (
+	"context"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Future is an operation in flight (or a composition of them): Await
+// returns its result. Await caches the result, so awaiting twice returns
+// the same value; Await from one goroutine at a time.
+type Future[T any] struct {
+	req  *ring.Request
+	op   Op[T]
+	wait func(ctx context.Context) (T, error) // a composed future
+	done bool
+	val  T
+	err  error
+}
+
+// Submit hands the operation to the Loop and returns its Future. A build
+// error, an opcode the kernel lacks (a *ring.NotSupportedError naming it
+// and the kernel that added it) or a closed Loop fail the Future without
+// anything being submitted. Submit blocks while the Loop is full,
+// honouring ctx.
+func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
+	r, err := o.submit(ctx, l)
+	if err != nil {
+		return &Future[T]{done: true, err: err}
+	}
+	return &Future[T]{req: r, op: o}
+}
+
+// submit prepares a pooled Request with the SQE and kept memory and submits it.
+func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) {
+	if o.err != nil {
+		return nil, o.err
+	}
+	if l == nil {
+		return nil, ErrNilLoop
+	}
+	r := ring.NewRequest()
+	r.SQE = o.sqe
+	if o.keep != nil {
+		r.Keep = o.keep // a pointer in an interface: no allocation
+	}
+	if err := l.Submit(ctx, r); err != nil {
+		r.Release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Await submits the operation and waits for its result: Submit and
+// Future.Await in one call, without allocating a Future.
+func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
+	r, err := o.submit(ctx, l)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return o.await(ctx, r)
+}
+
+// await waits for r's terminal CQE, gives r back to the pool and decodes.
+func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
+	c, err := r.Wait(ctx)
+	r.Release()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return o.Result(c)
+}
+
+// Await waits for the result. If ctx ends first the operation is
+// cancelled in the kernel (IORING_OP_ASYNC_CANCEL), its terminal CQE is
+// still awaited (its memory stays alive until then), and the error is
+// context.Cause(ctx); a passed deadline also satisfies
+// errors.Is(err, os.ErrDeadlineExceeded).
+func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if f.done {
+		return f.val, f.err
+	}
+	if f.wait != nil {
+		f.val, f.err = f.wait(ctx)
+	} else {
+		f.val, f.err = f.op.await(ctx, f.req)
+		f.req = nil
+	}
+	f.done = true
+	return f.val, f.err
+}
+
+// Cancel asks the kernel to cancel the operation; Await still returns its
+// result (usually an error matching syscall.ECANCELED). It does nothing for
+// a composed future or one that has finished.
+func (f *Future[T]) Cancel() {
+	if f.req != nil && !f.done {
+		f.req.Cancel()
+	}
+}
+
+// Done returns a Future that is already resolved with (v, err).
+func Done[T any](v T, err error) *Future[T] { return &Future[T]{done: true, val: v, err: err} }

@@ -1,0 +1,67 @@
+package future
+
+import (
+	"context"
+	"iter"
+	"syscall"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// Stream submits a multishot operation (AcceptMultishot, RecvMultishot,
+// ReadMultishot, PollMultishot, timeout.Ticker, ...) and returns its CQEs
+// as a sequence to range over. Each value comes with the error of its CQE;
+// the sequence ends after the kernel's terminal CQE (one without
+// IORING_CQE_F_MORE). Breaking out of the loop cancels the operation in the
+// kernel and waits for its terminal CQE before the range statement ends;
+// buffers of CQEs that arrive meanwhile go back to their ring. If ctx ends,
+// the operation is cancelled the same way and the last value is ctx's error.
+//
+// A single-shot Op streams one value.
+func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		r, err := o.submit(ctx, l)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		defer r.Release()
+		stopped := false
+		for {
+			c, ok, err := r.Next(ctx)
+			if !ok {
+				if err != nil && !stopped {
+					yield(zero, err)
+				}
+				return
+			}
+			if c.Flags&ring.CQEFNotif != 0 {
+				continue
+			}
+			v, verr := o.Result(c)
+			if stopped || (!c.More() && c.Res == -int32(syscall.ECANCELED) && ctx.Err() != nil) {
+				// Draining after a cancel: hand provided buffers back.
+				releaseValue(v, verr)
+				continue
+			}
+			if !yield(v, verr) {
+				stopped = true
+				r.Cancel()
+			}
+		}
+	}
+}
+
+// releaser is a value holding a resource (a provided buffer).
+type releaser interface{ Release() }
+
+// releaseValue gives back a value's resource when nobody will see it.
+func releaseValue[T any](v T, err error) {
+	if err != nil {
+		return
+	}
+	if rel, ok := any(v).(releaser); ok {
+		rel.Release()
+	}
+}

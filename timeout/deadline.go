@@ -1,0 +1,76 @@
+package timeout
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"time"
+
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
+)
+
+// Grace is how long after a context's deadline Await still waits for the
+// kernel's linked timeout before cancelling from user space. The backstop
+// matters where a linked timeout cannot fire: on 6.18 an operation blocked
+// inside an io-wq worker (FIFO open, splice from an empty pipe) is not cut
+// off by its linked timeout (kernel-interface.md 7.2 case 14).
+const Grace = 100 * time.Millisecond
+
+// deadlineKeep holds the linked timeout's timespec.
+type deadlineKeep struct{ ts ring.Timespec }
+
+// Await runs op on l and returns its result. If ctx has a deadline, the
+// deadline goes to the kernel as a linked timeout (op|IOSQE_IO_LINK then
+// IORING_OP_LINK_TIMEOUT, submitted as one group), so the kernel cuts the
+// operation off itself, without a cancel round trip; the error then
+// satisfies errors.Is(err, os.ErrDeadlineExceeded). Cancelling ctx
+// (rather than its deadline passing) cancels op from user space as
+// future.Op.Await does. Without a deadline Await is op.Await(ctx, l).
+func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error) {
+	var zero T
+	dl, ok := ctx.Deadline()
+	if !ok || op.Multishot() {
+		return op.Await(ctx, l)
+	}
+	if err := op.Err(); err != nil {
+		return zero, err
+	}
+	s := After(time.Until(dl))
+	k := &deadlineKeep{ts: s.Timespec()}
+	target, lt := ring.NewRequest(), ring.NewRequest()
+	target.SQE = op.SQE()
+	target.SQE.Flags |= ring.SQEIOLink
+	target.Keep = op.Keep()
+	lt.SQE.PrepLinkTimeout(&k.ts, s.Flags())
+	lt.Keep = k
+	if err := l.Submit(ctx, target, lt); err != nil {
+		target.Release()
+		lt.Release()
+		return zero, err
+	}
+	// Wait past the deadline (the kernel's timer decides), but still stop
+	// on an explicit cancel, and on a backstop after Grace.
+	wctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl.Add(Grace))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	defer stop()
+	c, err := target.Wait(wctx)
+	lc, lerr := lt.Wait(context.WithoutCancel(ctx))
+	target.Release()
+	lt.Release()
+	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return zero, context.Cause(ctx)
+		}
+		return zero, err // the backstop: a deadline error from the Loop
+	}
+	if (c.Res == -int32(syscall.ECANCELED) || c.Res == -int32(syscall.EINTR)) && lerr == nil && lc.Res == -int32(syscall.ETIME) {
+		return zero, &future.Error{Op: op.Opcode(), Errno: future.Errno(c.Res), Deadline: true}
+	}
+	return op.Result(c)
+}
