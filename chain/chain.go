@@ -133,9 +133,11 @@ func (s Step[T]) HardLink() Step[T] {
 	return s
 }
 
-// Drain makes the step wait until every operation submitted before it has
-// completed (IOSQE_IO_DRAIN). The kernel applies it to the whole chain. It
-// cannot be mixed with SkipSuccess: once a ring has seen
+// Drain makes the chain wait until every operation submitted before it has
+// completed, and later operations wait for the chain (IOSQE_IO_DRAIN). The
+// kernel applies it to the whole chain, so the chain sets it on its first
+// SQE whichever step asks (on a later SQE the kernel would also push the
+// chain into io-wq). It cannot be mixed with SkipSuccess: once a ring has seen
 // IOSQE_CQE_SKIP_SUCCESS it fails drained requests with EOPNOTSUPP.
 func (s Step[T]) Drain() Step[T] {
 	if s.ok() {

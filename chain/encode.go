@@ -26,7 +26,13 @@ func (c *Chain) SQEs(maxSQEs int) ([]ring.SQE, error) {
 //     IOSQE_IO_LINK; a step with a linked timeout links to that timeout,
 //     which the kernel requires, and the timeout links on to the next step
 //     (whether that link is hard is decided by the guarded step's flag);
-//   - DRAIN and CQE_SKIP_SUCCESS go on the steps that asked for them.
+//   - CQE_SKIP_SUCCESS goes on the steps that asked for it;
+//   - DRAIN, asked for by any step, goes on the first SQE only. The kernel
+//     drains the whole link either way, but a DRAIN on a later member also
+//     forces the link head into io-wq (io_init_drain sets REQ_F_FORCE_ASYNC),
+//     and on 6.18 a step that blocks there (a read from an empty pipe) is
+//     not cut off by its linked timeout: the fuzzer found such a chain
+//     hanging (docs/semantics.md).
 func (c *Chain) encode(i int, dst *ring.SQE) {
 	e := &c.elems[i]
 	if e.isTimeout {
@@ -45,10 +51,20 @@ func (c *Chain) encode(i int, dst *ring.SQE) {
 			dst.Flags |= ring.SQEIOLink
 		}
 	}
-	if e.drain {
+	if i == 0 && c.drains() {
 		dst.Flags |= ring.SQEIODrain
 	}
 	if e.skip {
 		dst.Flags |= ring.SQECQESkipSuccess
 	}
+}
+
+// drains reports whether any step asked for IOSQE_IO_DRAIN.
+func (c *Chain) drains() bool {
+	for i := range c.elems {
+		if c.elems[i].drain {
+			return true
+		}
+	}
+	return false
 }

@@ -97,7 +97,12 @@ func (e *CancelledError) Unwrap() error { return &future.Error{Op: e.Op, Errno: 
 // timeout's CQE is -ETIME); a soft-linked step that failed, came up short or
 // timed out is what broke the chain; a failure at submission (an invalid
 // SQE) cancels every other step, earlier ones included.
-func (c *Chain) classify(i int) Result {
+func (c *Chain) classify(i int) Result { return c.classifyBy(i, true) }
+
+// outcome is classify without looking for the step that broke the chain.
+func (c *Chain) outcome(i int) Outcome { return c.classifyBy(i, false).Outcome }
+
+func (c *Chain) classifyBy(i int, findBy bool) Result {
 	e := &c.elems[i]
 	if !e.done {
 		return Result{Outcome: Pending, By: -1}
@@ -122,7 +127,10 @@ func (c *Chain) classify(i int) Result {
 		c.elems[e.lt].done && c.elems[e.lt].werr == nil && c.elems[e.lt].cqe.Res == -int32(syscall.ETIME):
 		return Result{Outcome: TimedOut, Res: res, Err: &future.Error{Op: e.sqe.Opcode, Errno: future.Errno(res), Deadline: true}, By: -1}
 	case res == -int32(syscall.ECANCELED):
-		by := c.breaker(i)
+		by := -1
+		if findBy {
+			by = c.breaker(i)
+		}
 		ce := &CancelledError{Step: e.step, Op: e.sqe.Opcode, By: -1}
 		if by >= 0 {
 			bi := c.stepElem(by)
@@ -142,16 +150,16 @@ func (c *Chain) classify(i int) Result {
 func (c *Chain) breaker(i int) int {
 	for k := i - 1; k >= 0; k-- {
 		e := &c.elems[k]
-		if e.isTimeout || !e.done {
+		if e.isTimeout || e.internal || !e.done {
 			continue
 		}
-		if c.classify(k).Outcome.breaks() {
+		if c.outcome(k).breaks() {
 			return e.step
 		}
 	}
 	for k := i + 1; k < len(c.elems); k++ {
 		e := &c.elems[k]
-		if !e.isTimeout && e.done && e.werr == nil && c.classify(k).Outcome == Failed {
+		if !e.isTimeout && !e.internal && e.done && e.werr == nil && c.outcome(k) == Failed {
 			return e.step
 		}
 	}

@@ -24,7 +24,8 @@ var (
 	// chain. Once a ring has seen SKIP_SUCCESS the kernel fails drained
 	// requests with EOPNOTSUPP (kernel-interface.md 7.2 case 11).
 	ErrDrainSkipSuccess = errors.New("chain: IOSQE_IO_DRAIN mixed with IOSQE_CQE_SKIP_SUCCESS")
-	// ErrSkipSuccessHardlink: IOSQE_CQE_SKIP_SUCCESS on a hard-linked step.
+	// ErrSkipSuccessHardlink: IOSQE_CQE_SKIP_SUCCESS on a hard-linked step
+	// (a skip-success last step is linked to the NOP the chain appends).
 	// If such a step fails at submission the kernel cancels the rest without
 	// posting their CQEs, and if it fails while running it does not, so the
 	// CQEs that will arrive cannot be known (ring.ErrSkipSuccessHardlink).
@@ -88,7 +89,7 @@ func (c *Chain) Validate(maxSQEs int) error {
 	drain, skip := -1, -1
 	for i := range c.elems {
 		e := &c.elems[i]
-		if e.skip && e.hard && c.linksOn(i) {
+		if e.skip && e.hard {
 			return &BuildError{Elem: i, Step: e.step, Op: c.opAt(i), Err: ErrSkipSuccessHardlink}
 		}
 		if e.drain && drain < 0 {
@@ -112,9 +113,6 @@ func (c *Chain) opAt(i int) ring.Op {
 	}
 	return c.elems[i].sqe.Opcode
 }
-
-// linksOn reports whether element i links to a following element.
-func (c *Chain) linksOn(i int) bool { return i < len(c.elems)-1 }
 
 // needsTrailer reports whether the chain ends in a skip-success step. On
 // success the kernel posts no CQE for it, so nothing would say it finished;

@@ -111,7 +111,8 @@ type Want struct {
 // Prediction is the model's answer for one chain.
 type Prediction struct {
 	Invalid error  // the building rule the chain breaks (nil if valid); then nothing is submitted
-	CQEs    []CQE  // per SQE, in submission order
+	Trailer bool   // the chain appends a NOP because its last step skips success
+	CQEs    []CQE  // per SQE, in submission order (the trailing NOP included)
 	Steps   []Want // per step
 }
 
@@ -121,7 +122,8 @@ func neg(e syscall.Errno) int32 { return -int32(e) }
 // (io_uring.c: io_fail_links, io_disarm_next, io_submit_fail_init,
 // req_set_fail) and kernel-interface.md 7:
 //
-//  1. A chain with drain and skip-success is refused before submission.
+//  1. A chain with drain and skip-success, or skip-success on a hard-linked
+//     step, is refused before submission.
 //  2. A member that fails at submission (Invalid) fails the whole chain:
 //     it keeps its errno, every other member gets -ECANCELED, hard links
 //     included. The head's CQE is posted; if the head carried
@@ -141,31 +143,43 @@ func neg(e syscall.Errno) int32 { return -int32(e) }
 //     cancelled member like the others (rule 4).
 func Predict(steps []Step) Prediction {
 	var p Prediction
-	drain, skip := false, false
+	drain, skip, skipHard := false, false, false
 	for _, s := range steps {
 		drain = drain || s.Drain
 		skip = skip || s.Skip
+		skipHard = skipHard || (s.Skip && s.Hard)
 	}
 	switch {
 	case len(steps) == 0:
 		p.Invalid = chain.ErrEmpty
 		return p
+	case skipHard:
+		p.Invalid = chain.ErrSkipSuccessHardlink
+		return p
 	case drain && skip:
 		p.Invalid = chain.ErrDrainSkipSuccess
 		return p
 	}
-	p.Steps = make([]Want, len(steps))
 	invalid := -1
 	for i, s := range steps {
 		if s.Kind == Invalid && invalid < 0 {
 			invalid = i
 		}
 	}
-	if invalid >= 0 {
-		predictSubmitFailure(&p, steps, invalid)
-	} else {
-		predictRun(&p, steps)
+	// A skip-success last step gets a trailing NOP, so that its success
+	// posts a CQE; the NOP is one more (soft-linked, never skipping) member.
+	p.Trailer = steps[len(steps)-1].Skip
+	all := steps
+	if p.Trailer {
+		all = append(append([]Step(nil), steps...), Step{Kind: OK})
 	}
+	p.Steps = make([]Want, len(all))
+	if invalid >= 0 {
+		predictSubmitFailure(&p, all, invalid)
+	} else {
+		predictRun(&p, all)
+	}
+	p.Steps = p.Steps[:len(steps)]
 	return p
 }
 
