@@ -49,6 +49,9 @@ type groupMember struct {
 	flags    SQEFlags
 	op       Op
 	resolved bool
+	posted   bool  // posted its terminal CQE
+	res      int32 // that CQE's res
+	etimeOK  bool  // a TIMEOUT with IORING_TIMEOUT_ETIME_SUCCESS: -ETIME does not break the link
 }
 
 const linkFlags = SQEIOLink | SQEIOHardlink
@@ -91,7 +94,8 @@ func newGroup(reqs []*Request) *group {
 		g.m = make([]groupMember, len(reqs))
 	}
 	for i, r := range reqs {
-		g.m[i] = groupMember{r: r, flags: r.SQE.Flags, op: r.SQE.Opcode}
+		g.m[i] = groupMember{r: r, flags: r.SQE.Flags, op: r.SQE.Opcode,
+			etimeOK: r.SQE.Opcode == OpTimeout && r.SQE.OpFlags&TimeoutETimeSuccess != 0}
 		r.grp, r.gi = g, i
 	}
 	return g
@@ -101,6 +105,7 @@ func newGroup(reqs []*Request) *group {
 // with result res. Runs on the dispatcher only.
 func (l *Loop) groupRules(g *group, j int, res int32) {
 	m := g.m
+	m[j].posted, m[j].res = true, res
 	if m[j].op != OpLinkTimeout { // rule 1
 		for p := j - 1; p >= 0 && m[p].linked(); p-- {
 			if !m[p].resolved && m[p].skip() {
@@ -108,7 +113,14 @@ func (l *Loop) groupRules(g *group, j int, res int32) {
 			}
 		}
 	}
-	if m[j].skip() && m[j].linked() { // rule 2
+	// Rule 2 holds only if this member failed itself. A -ECANCELED after an
+	// earlier member of its chain failed means it was cancelled as a
+	// consequence (a run-time failure on a soft link, or a failure at
+	// submission, which also fails hard-linked members): the kernel then
+	// posts every later CQE itself (io_fail_links clears CQE_SKIP unless
+	// the *failing* member had it). Found by fuzz/FuzzChainKernel.
+	consequence := failedBefore(m, j, res == -int32(syscall.ECANCELED) && !ownTimeoutFired(m, j))
+	if m[j].skip() && m[j].linked() && !consequence { // rule 2
 		for q := j + 1; q < len(m); q++ {
 			ownCQE := q == j+1 && m[q].op == OpLinkTimeout && !m[q].skip()
 			if !ownCQE && !m[q].resolved {
@@ -122,6 +134,32 @@ func (l *Loop) groupRules(g *group, j int, res int32) {
 	if m[j].linked() && j+1 < len(m) && m[j+1].op == OpLinkTimeout && m[j+1].skip() && !m[j+1].resolved { // rule 3
 		l.resolveMember(g, j+1, 0)
 	}
+}
+
+// failedBefore reports whether j's chain already failed before j: a
+// member before j posted a failure on a soft link (a LINK_TIMEOUT's own
+// result and an ETIME_SUCCESS expiry do not count), or the chain's head
+// posted -ECANCELED without its linked timeout firing, which is how a
+// failure at submission shows (the kernel fails the whole chain then,
+// hard links included, with the head cancelled), or j was cancelled
+// (jCancelled) after a hard-linked member failed, which at run time would
+// have let j run: a failure at submission with the invalid SQE first.
+func failedBefore(m []groupMember, j int, jCancelled bool) bool {
+	p := j - 1
+	for ; p >= 0 && m[p].linked(); p-- {
+		mp := &m[p]
+		if mp.posted && mp.res < 0 && mp.op != OpLinkTimeout && !(mp.etimeOK && mp.res == -int32(syscall.ETIME)) &&
+			(mp.flags&SQEIOHardlink == 0 || jCancelled) {
+			return true
+		}
+	}
+	head := p + 1
+	return head < j && m[head].posted && m[head].res == -int32(syscall.ECANCELED) && !ownTimeoutFired(m, head)
+}
+
+// ownTimeoutFired reports whether i's own LINK_TIMEOUT posted -ETIME.
+func ownTimeoutFired(m []groupMember, i int) bool {
+	return i+1 < len(m) && m[i+1].op == OpLinkTimeout && m[i+1].posted && m[i+1].res == -int32(syscall.ETIME)
 }
 
 // resolveMember resolves member i of g with a synthesized CQE.
