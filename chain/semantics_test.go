@@ -17,7 +17,6 @@ import (
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
-	"golang.org/x/sys/unix"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/semantics.md from the semantics cases")
@@ -37,12 +36,12 @@ func newFixtures(t testing.TB) *fixtures {
 	if _, err := f.Write([]byte("0123456789")); err != nil {
 		t.Fatal(err)
 	}
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	pr, pw, err := os.Pipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close(); unix.Close(p[0]); unix.Close(p[1]) })
-	return &fixtures{badFD: 1 << 20, short: int(f.Fd()), pipeR: p[0]}
+	t.Cleanup(func() { f.Close(); pr.Close(); pw.Close() })
+	return &fixtures{badFD: 1 << 20, short: int(f.Fd()), pipeR: int(pr.Fd())}
 }
 
 // The step kinds of the cases.

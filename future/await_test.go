@@ -11,17 +11,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
-	"golang.org/x/sys/unix"
 )
 
 func pipe(t *testing.T) (r, w int) {
 	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	pr, pw, err := os.Pipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
+	t.Cleanup(func() { pr.Close(); pw.Close() })
+	return int(pr.Fd()), int(pw.Fd())
 }
 
 func TestAwaitNop(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
-	"golang.org/x/sys/unix"
 )
 
 // Timer lengths: a Block step's linked timeout fires (the read never
@@ -35,12 +34,12 @@ func newEnv(tb testing.TB, dir string) *env {
 	if _, err := f.Write(make([]byte, ShortGot)); err != nil {
 		tb.Fatal(err)
 	}
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	pr, pw, err := os.Pipe()
+	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { f.Close(); unix.Close(p[0]); unix.Close(p[1]) })
-	return &env{badFD: 1 << 20, shortFD: int(f.Fd()), pipeR: p[0]}
+	tb.Cleanup(func() { f.Close(); pr.Close(); pw.Close() })
+	return &env{badFD: 1 << 20, shortFD: int(f.Fd()), pipeR: int(pr.Fd())}
 }
 
 func decodeNothing(ring.CQE, unsafe.Pointer) (struct{}, error) { return struct{}{}, nil }
