@@ -1,0 +1,200 @@
+package uringos
+
+import (
+	"context"
+	"io/fs"
+	"runtime"
+	"strings"
+	"syscall"
+	"unsafe"
+
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
+)
+
+// Batch helpers: many independent operations handed to the kernel
+// together. Where os makes one system call per path, these fill the
+// submission queue with one SQE per path and publish them with one tail
+// store per group (ring.Loop.Submit of a group), so a whole group costs
+// one io_uring_enter; the kernel runs the statx and openat calls on its
+// io-wq workers in parallel while the caller's goroutine reaps.
+
+// batchWindow is how many requests one Submit publishes.
+const batchWindow = 256
+
+// LstatAll is os.Lstat of every name: infos[i], errs[i] are what
+// os.Lstat(names[i]) would return.
+func LstatAll(names []string) (infos []fs.FileInfo, errs []error) {
+	s, err := defaultSys()
+	if err != nil {
+		return failAll("lstat", names, err)
+	}
+	return s.LstatAll(names)
+}
+
+// StatAll is os.Stat of every name: infos[i], errs[i] are what
+// os.Stat(names[i]) would return.
+func StatAll(names []string) (infos []fs.FileInfo, errs []error) {
+	s, err := defaultSys()
+	if err != nil {
+		return failAll("stat", names, err)
+	}
+	return s.StatAll(names)
+}
+
+func failAll(op string, names []string, err error) ([]fs.FileInfo, []error) {
+	errs := make([]error, len(names))
+	for i, n := range names {
+		errs[i] = pathErr(op, n, err)
+	}
+	return make([]fs.FileInfo, len(names)), errs
+}
+
+// LstatAll is LstatAll on s.
+func (s *Sys) LstatAll(names []string) ([]fs.FileInfo, []error) {
+	return s.statAll("lstat", names, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// StatAll is StatAll on s.
+func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
+	return s.statAll("stat", names, 0)
+}
+
+// statAll submits one IORING_OP_STATX per name, batchWindow per group,
+// with the next group submitted before the last one is reaped. All the
+// paths share one allocation, and so do the statx buffers; the Requests
+// come from the Loop's pool.
+func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []error) {
+	infos := make([]fs.FileInfo, len(names))
+	errs := make([]error, len(names))
+	if s.useOS != nil {
+		for i, n := range names {
+			infos[i], errs[i] = s.stat(op, n, flags)
+		}
+		return infos, errs
+	}
+	total := 0
+	for _, n := range names {
+		total += len(n) + 1
+	}
+	cpaths := make([]byte, total)
+	offs := make([]int, len(names))
+	off := 0
+	for i, n := range names {
+		offs[i] = off
+		off += copy(cpaths[off:], n) + 1
+	}
+	stx := make([]ring.Statx, len(names))
+	ctx := context.Background()
+	window := min(batchWindow, s.loop.MaxGroup())
+	var groups [2][]*ring.Request
+	var index [2][]int // index[g][k]: the name groups[g][k] stats
+	for g := range groups {
+		groups[g] = make([]*ring.Request, 0, window)
+		index[g] = make([]int, 0, window)
+	}
+	// submit prepares and submits names[start:start+window] as group g.
+	submit := func(g, start int) {
+		reqs, idx := groups[g][:0], index[g][:0]
+		for i := start; i < min(start+window, len(names)); i++ {
+			if strings.IndexByte(names[i], 0) >= 0 {
+				errs[i] = pathErr(op, names[i], syscall.EINVAL)
+				continue
+			}
+			r := ring.NewRequest()
+			r.SQE.PrepStatx(unix.AT_FDCWD, &cpaths[offs[i]], uint32(flags), statxMask, &stx[i])
+			r.Keep, r.Buf = unsafe.Pointer(&stx[i]), cpaths
+			reqs, idx = append(reqs, r), append(idx, i)
+		}
+		if err := s.loop.Submit(ctx, reqs...); err != nil {
+			for k, r := range reqs {
+				errs[idx[k]] = pathErr(op, names[idx[k]], err)
+				r.Release()
+			}
+			reqs = reqs[:0]
+		}
+		groups[g], index[g] = reqs, idx
+	}
+	// reap waits for group g and fills in its results.
+	reap := func(g int) {
+		for k, r := range groups[g] {
+			i := index[g][k]
+			c, err := r.Wait(ctx)
+			r.Release()
+			switch {
+			case err != nil:
+				errs[i] = pathErr(op, names[i], err)
+			case c.Res == -int32(syscall.EINTR):
+				infos[i], errs[i] = s.stat(op, names[i], flags)
+			case c.Res < 0:
+				errs[i] = pathErr(op, names[i], syscall.Errno(-c.Res))
+			default:
+				infos[i] = newFileStat(names[i], &stx[i])
+			}
+		}
+		groups[g] = groups[g][:0]
+	}
+	next, g := 0, 0
+	submit(g, next)
+	next += window
+	for {
+		if next < len(names) {
+			submit(g^1, next)
+			next += window
+		}
+		reap(g)
+		g ^= 1
+		if len(groups[g]) == 0 && next >= len(names) {
+			break
+		}
+	}
+	runtime.KeepAlive(cpaths)
+	runtime.KeepAlive(stx)
+	return infos, errs
+}
+
+// OpenAll is os.OpenFile of every name with the same flag and perm, all
+// IORING_OP_OPENAT submitted together: files[i], errs[i] are what
+// os.OpenFile(names[i], flag, perm) would return.
+func OpenAll(names []string, flag int, perm fs.FileMode) ([]*File, []error) {
+	s, err := defaultSys()
+	if err != nil {
+		errs := make([]error, len(names))
+		for i, n := range names {
+			errs[i] = pathErr("open", n, err)
+		}
+		return make([]*File, len(names)), errs
+	}
+	return s.OpenAll(names, flag, perm)
+}
+
+// OpenAll is OpenAll on s.
+func (s *Sys) OpenAll(names []string, flag int, perm fs.FileMode) ([]*File, []error) {
+	files := make([]*File, len(names))
+	errs := make([]error, len(names))
+	if s.useOS != nil {
+		for i, n := range names {
+			files[i], errs[i] = s.OpenFile(n, flag, perm)
+		}
+		return files, errs
+	}
+	ctx := context.Background()
+	futs := make([]*future.Future[future.FD], len(names))
+	for i, n := range names {
+		futs[i] = future.Openat(unix.AT_FDCWD, n, flag|syscall.O_CLOEXEC, syscallMode(perm)).Submit(ctx, s.loop)
+	}
+	for i, f := range futs {
+		fd, err := f.Await(ctx)
+		if err != nil && isEINTR(err) {
+			files[i], errs[i] = s.OpenFile(names[i], flag, perm)
+			continue
+		}
+		if err != nil {
+			errs[i] = pathErr("open", names[i], err)
+			continue
+		}
+		files[i] = s.newFile(int(fd), names[i], flag)
+	}
+	return files, errs
+}

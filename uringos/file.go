@@ -1,0 +1,176 @@
+package uringos
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"sync"
+	"syscall"
+
+	"github.com/uringkit/uring/future"
+	"golang.org/x/sys/unix"
+)
+
+// File is an open file whose I/O runs on a Loop. It behaves like *os.File
+// wherever both have a method: the same results, the same io.EOF rules,
+// errors as *fs.PathError with the same errno. It is safe for concurrent
+// use; Close waits for the operations in flight on it.
+//
+// Read and Write use the descriptor's file offset (IORING_FEAT_RW_CUR_POS,
+// 5.6), so the offset is shared with Seek and with anyone using Fd, as
+// with os.
+type File struct {
+	sys  *Sys
+	osf  *os.File // the fallback: every method delegates to it
+	name string
+	fd   int
+
+	appendMode bool
+
+	mu     sync.Mutex
+	closed bool
+	ops    sync.WaitGroup // operations in flight; Close waits for them
+
+	posMu sync.Mutex // serialises Read/Write/Seek, which move the offset
+	dir   *dirReader // ReadDir state, created by the first ReadDir
+}
+
+// Open opens the named file for reading, like os.Open.
+func Open(name string) (*File, error) { return OpenFile(name, os.O_RDONLY, 0) }
+
+// Create creates or truncates the named file, like os.Create.
+func Create(name string) (*File, error) {
+	return OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// OpenFile opens the named file with flag and perm, like os.OpenFile
+// (IORING_OP_OPENAT, 5.6).
+func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
+	s, err := defaultSys()
+	if err != nil {
+		return nil, pathErr("open", name, err)
+	}
+	return s.OpenFile(name, flag, perm)
+}
+
+// Open is os.Open on s.
+func (s *Sys) Open(name string) (*File, error) { return s.OpenFile(name, os.O_RDONLY, 0) }
+
+// Create is os.Create on s.
+func (s *Sys) Create(name string) (*File, error) {
+	return s.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// OpenFile is os.OpenFile on s.
+func (s *Sys) OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
+	if s.useOS != nil {
+		f, err := os.OpenFile(name, flag, perm)
+		if err != nil {
+			return nil, err
+		}
+		return &File{sys: s, osf: f, name: name, fd: -1}, nil
+	}
+	fd, err := retryEINTR(func() (future.FD, error) {
+		return future.Openat(unix.AT_FDCWD, name, flag|syscall.O_CLOEXEC, syscallMode(perm)).Await(context.Background(), s.loop)
+	})
+	if err != nil {
+		return nil, pathErr("open", name, err)
+	}
+	return s.newFile(int(fd), name, flag), nil
+}
+
+func (s *Sys) newFile(fd int, name string, flag int) *File {
+	return &File{sys: s, name: name, fd: fd, appendMode: flag&os.O_APPEND != 0}
+}
+
+// NewFile returns a File for an open descriptor, like os.NewFile; its I/O
+// runs on the default Loop (nil if there is none, or fd is negative).
+// The File owns fd: Close closes it.
+func NewFile(fd uintptr, name string) *File {
+	s, err := defaultSys()
+	if err != nil {
+		return nil
+	}
+	return s.NewFile(fd, name)
+}
+
+// NewFile is NewFile on s.
+func (s *Sys) NewFile(fd uintptr, name string) *File {
+	if int(fd) < 0 {
+		return nil
+	}
+	if s.useOS != nil {
+		return &File{sys: s, osf: os.NewFile(fd, name), name: name, fd: -1}
+	}
+	flag, _ := unix.FcntlInt(fd, unix.F_GETFL, 0)
+	return s.newFile(int(fd), name, flag)
+}
+
+// Name returns the name the file was opened with.
+func (f *File) Name() string { return f.name }
+
+// Fd returns the file descriptor. As with os, it is valid until Close.
+func (f *File) Fd() uintptr {
+	if f == nil {
+		return ^uintptr(0)
+	}
+	if f.osf != nil {
+		return f.osf.Fd()
+	}
+	return uintptr(f.fd)
+}
+
+// begin registers an operation on f; it fails once Close has begun. end
+// must follow.
+func (f *File) begin(op string) error {
+	if f == nil {
+		return os.ErrInvalid
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return &fs.PathError{Op: op, Path: f.name, Err: os.ErrClosed}
+	}
+	f.ops.Add(1)
+	return nil
+}
+
+func (f *File) end() { f.ops.Done() }
+
+// Close closes the file (IORING_OP_CLOSE, 5.6) after the operations in
+// flight on it have finished. A second Close returns an error wrapping
+// os.ErrClosed, as with os.
+func (f *File) Close() error {
+	if f == nil {
+		return os.ErrInvalid
+	}
+	if f.osf != nil {
+		return f.osf.Close()
+	}
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return &fs.PathError{Op: "close", Path: f.name, Err: os.ErrClosed}
+	}
+	f.closed = true
+	f.mu.Unlock()
+	f.ops.Wait()
+	// close(2) releases the descriptor even when it reports an error, so
+	// it is never retried (as os does not).
+	_, err := future.Close(f.fd).Await(context.Background(), f.sys.loop)
+	if err != nil {
+		return pathErr("close", f.name, err)
+	}
+	return nil
+}
+
+// retryEINTR runs op until it does not fail with EINTR, as os's
+// ignoringEINTR does for the system calls it wraps.
+func retryEINTR[T any](op func() (T, error)) (T, error) {
+	for {
+		v, err := op()
+		if err == nil || !isEINTR(err) {
+			return v, err
+		}
+	}
+}

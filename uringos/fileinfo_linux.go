@@ -1,0 +1,37 @@
+package uringos
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// newFileStat makes the FileInfo of a statx result for path.
+func newFileStat(path string, st *ring.Statx) *fileStat {
+	return &fileStat{
+		name:    baseName(path),
+		size:    int64(st.Size),
+		mode:    fileModeOf(uint32(st.Mode)),
+		modTime: time.Unix(st.Mtime.Sec, int64(st.Mtime.Nsec)),
+		sys:     *st,
+	}
+}
+
+// sameInode reports whether two statx results are of one file.
+func sameInode(a, b *ring.Statx) bool {
+	return a.Ino == b.Ino && a.Dev_major == b.Dev_major && a.Dev_minor == b.Dev_minor
+}
+
+// inodeKey identifies a file for du-style hard-link counting.
+func inodeKey(st *ring.Statx) [3]uint64 {
+	return [3]uint64{uint64(st.Dev_major), uint64(st.Dev_minor), st.Ino}
+}
+
+const (
+	atEmptyPath = unix.AT_EMPTY_PATH // statx of the descriptor itself
+	statxSize   = unix.STATX_SIZE
+)
+
+func statxSizeOf(st *ring.Statx) int64 { return int64(st.Size) }

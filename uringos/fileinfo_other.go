@@ -1,0 +1,21 @@
+//go:build !linux
+
+package uringos
+
+import "github.com/uringkit/uring/ring"
+
+// On systems without io_uring only the os fallback runs, and statx
+// results never exist.
+
+func newFileStat(path string, st *ring.Statx) *fileStat { return &fileStat{name: baseName(path)} }
+
+func sameInode(a, b *ring.Statx) bool { return false }
+
+func inodeKey(st *ring.Statx) [3]uint64 { return [3]uint64{} }
+
+const (
+	atEmptyPath = 0x1000
+	statxSize   = 0x200
+)
+
+func statxSizeOf(st *ring.Statx) int64 { return 0 }
