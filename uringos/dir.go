@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Directory listing: io_uring has no getdents operation (patches were
@@ -43,6 +44,31 @@ func (d *dirEntry) Info() (fs.FileInfo, error) {
 		return d.info, nil
 	}
 	return d.sys.Lstat(d.parent + "/" + d.name)
+}
+
+// ReadDir is os.ReadDir: the entries of the named directory, sorted by
+// name.
+func ReadDir(name string) ([]fs.DirEntry, error) {
+	s, err := defaultSys()
+	if err != nil {
+		return nil, pathErr("open", name, err)
+	}
+	return s.ReadDir(name)
+}
+
+// ReadDir is os.ReadDir on s.
+func (s *Sys) ReadDir(name string) ([]fs.DirEntry, error) {
+	if s.useOS != nil {
+		return os.ReadDir(name)
+	}
+	f, err := s.OpenFile(name, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, err
 }
 
 // ReadDir reads the directory's entries in directory order, like
@@ -87,13 +113,13 @@ func (f *File) ReadDir(n int) ([]fs.DirEntry, error) {
 		}
 		out = kept
 	}
-	if err != nil {
-		return out, err
+	if out == nil {
+		out = []fs.DirEntry{} // never nil, as with os
 	}
-	if n > 0 && len(out) == 0 {
-		return nil, io.EOF
+	if err == nil && n > 0 && len(out) == 0 {
+		err = io.EOF
 	}
-	return out, nil
+	return out, err
 }
 
 // Readdirnames reads the directory's names, like os.File.Readdirnames.
@@ -109,13 +135,13 @@ func (f *File) Readdirnames(n int) ([]string, error) {
 	defer f.posMu.Unlock()
 	var names []string
 	err := f.readDirents(n, func(name string, _ fs.FileMode, _ bool) { names = append(names, name) })
-	if err != nil {
-		return names, err
+	if names == nil {
+		names = []string{} // never nil, as with os
 	}
-	if n > 0 && len(names) == 0 {
-		return nil, io.EOF
+	if err == nil && n > 0 && len(names) == 0 {
+		err = io.EOF
 	}
-	return names, nil
+	return names, err
 }
 
 // Readdir reads the directory's entries with their FileInfo, like
@@ -127,7 +153,7 @@ func (f *File) Readdir(n int) ([]fs.FileInfo, error) {
 	}
 	names, err := f.Readdirnames(n)
 	if len(names) == 0 {
-		return nil, err
+		return []fs.FileInfo{}, err
 	}
 	paths := make([]string, len(names))
 	for i, name := range names {
@@ -162,7 +188,7 @@ func (f *File) readDirents(n int, fn func(name string, typ fs.FileMode, known bo
 			}
 			m, err := getdents(f.fd, d.buf)
 			if err != nil {
-				return &os.SyscallError{Syscall: "readdirent", Err: err}
+				return &fs.PathError{Op: "readdirent", Path: f.name, Err: err}
 			}
 			if m <= 0 {
 				d.eof = true

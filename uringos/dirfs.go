@@ -3,7 +3,6 @@ package uringos
 import (
 	"errors"
 	"io/fs"
-	"slices"
 	"strings"
 )
 
@@ -46,9 +45,6 @@ func (d *dirFS) join(op, name string) (string, error) {
 	}
 	if !fs.ValidPath(name) {
 		return "", &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
-	}
-	if name == "." {
-		return d.dir, nil
 	}
 	return strings.TrimSuffix(d.dir, "/") + "/" + name, nil
 }
@@ -125,15 +121,9 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.Open(full)
+	ents, err := s.ReadDir(full)
 	if err != nil {
 		return nil, rename(err, name)
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	if err != nil {
-		return ents, rename(err, name)
 	}
 	return ents, nil
 }

@@ -18,6 +18,10 @@ func errnoOf(err error) error {
 	if errors.As(err, &fe) {
 		return fe.Errno
 	}
+	var ae *future.ArgError
+	if errors.As(err, &ae) && errors.Is(err, syscall.EINVAL) {
+		return syscall.EINVAL // a path with a NUL byte: os says EINVAL too
+	}
 	return err
 }
 

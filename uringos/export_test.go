@@ -1,0 +1,21 @@
+package uringos
+
+import "github.com/uringkit/uring/ring"
+
+// SimulateUnavailable makes Default see err instead of a Loop, as on a
+// kernel where io_uring is disabled, and forgets the fallback state; the
+// returned function restores the real Loop.
+func SimulateUnavailable(err error) (restore func()) {
+	resetDefault()
+	newDefaultLoop = func() (*ring.Loop, error) { return nil, err }
+	return func() {
+		resetDefault()
+		newDefaultLoop = ring.DefaultLoop
+	}
+}
+
+func resetDefault() {
+	def.mu.Lock()
+	defer def.mu.Unlock()
+	def.sys, def.fallback, def.notify, def.notified = nil, false, nil, false
+}
