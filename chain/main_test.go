@@ -31,3 +31,13 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// tmpFile returns the fd of an empty temporary file, closed at cleanup.
+func tmpFile(tb testing.TB) int {
+	f, err := os.CreateTemp(tb.TempDir(), "chain")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return int(f.Fd())
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/uringkit/uring/ring"
 )
 
-func pipe(t *testing.T) (r, w int) {
+func pipe(t testing.TB) (r, w int) {
 	t.Helper()
 	pr, pw, err := os.Pipe()
 	if err != nil {
