@@ -101,5 +101,16 @@ func (f *Future[T]) Cancel() {
 	}
 }
 
+// UserData returns the user_data of the operation's SQE while it is in
+// flight, for operations that target it (Cancel, timeout.Update,
+// timeout.Remove, PollRemove, PollUpdate); 0 for a composed or finished
+// future.
+func (f *Future[T]) UserData() uint64 {
+	if f.req == nil || f.done {
+		return 0
+	}
+	return f.req.UserData()
+}
+
 // Done returns a Future that is already resolved with (v, err).
 func Done[T any](v T, err error) *Future[T] { return &Future[T]{done: true, val: v, err: err} }
