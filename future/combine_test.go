@@ -78,7 +78,7 @@ func TestRaceCancelsLosers(t *testing.T) {
 	ctx := context.Background()
 	r, w := pipe(t)
 	buf := make([]byte, 8)
-	loser := future.Map(future.Read(r, buf, -1).Submit(ctx, loop), func(int) struct{}{ return struct{}{} })
+	loser := future.Map(future.Read(r, buf, -1).Submit(ctx, loop), func(int) struct{} { return struct{}{} })
 	i, _, err := future.Race(ctx, loser, future.Nop().Submit(ctx, loop))
 	if i != 1 || err != nil {
 		t.Fatalf("Race = %d, %v; want the NOP (1)", i, err)

@@ -109,7 +109,7 @@ func TestUpdateAndRemove(t *testing.T) {
 	if _, err := f.Await(ctx); !errors.Is(err, syscall.ECANCELED) {
 		t.Errorf("removed timeout = %v, want ECANCELED", err)
 	}
-	if _, err := timeout.Remove(1 << 60).Await(ctx, loop); !errors.Is(err, syscall.ENOENT) {
+	if _, err := timeout.Remove(1<<60).Await(ctx, loop); !errors.Is(err, syscall.ENOENT) {
 		t.Errorf("Remove(unknown) = %v, want ENOENT", err)
 	}
 }
