@@ -74,14 +74,16 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		}
 		return infos, errs
 	}
+	dirfds, rels := s.openParents(names)
+	defer s.closeParents(dirfds)
 	total := 0
-	for _, n := range names {
+	for _, n := range rels {
 		total += len(n) + 1
 	}
 	cpaths := make([]byte, total)
 	offs := make([]int, len(names))
 	off := 0
-	for i, n := range names {
+	for i, n := range rels {
 		offs[i] = off
 		off += copy(cpaths[off:], n) + 1
 	}
@@ -103,7 +105,7 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 				continue
 			}
 			r := ring.NewRequest()
-			r.SQE.PrepStatx(unix.AT_FDCWD, &cpaths[offs[i]], uint32(flags), statxMask, &stx[i])
+			r.SQE.PrepStatx(dirfds.fdOf(i), &cpaths[offs[i]], uint32(flags), statxMask, &stx[i])
 			r.Keep, r.Buf = unsafe.Pointer(&stx[i]), cpaths
 			reqs, idx = append(reqs, r), append(idx, i)
 		}
@@ -197,4 +199,89 @@ func (s *Sys) OpenAll(names []string, flag int, perm fs.FileMode) ([]*File, []er
 		files[i] = s.newFile(int(fd), names[i], flag)
 	}
 	return files, errs
+}
+
+// parentMin is how many names must share a parent directory before
+// statAll opens it: below that the extra openat and close cost more than
+// the path walks they save.
+const parentMin = 8
+
+// parents maps each name of a batch to a directory descriptor.
+type parents struct {
+	fds   []int32 // the opened parents (O_PATH)
+	which []int32 // per name: index into fds, or -1 for AT_FDCWD
+}
+
+func (p *parents) fdOf(i int) int32 {
+	if p.which == nil || p.which[i] < 0 {
+		return unix.AT_FDCWD
+	}
+	return p.fds[p.which[i]]
+}
+
+// openParents opens (IORING_OP_OPENAT with O_PATH|O_DIRECTORY, all in one
+// submission) every parent directory that at least parentMin names share,
+// and returns the names to stat relative to them: the kernel then walks
+// one component per statx instead of the whole path, which os.Lstat
+// walks every time. A name whose parent could not be opened, or that
+// ends in a slash, is statted by its full path, so every error is the one
+// the full path gives.
+func (s *Sys) openParents(names []string) (parents, []string) {
+	rels := names
+	counts := map[string]int{}
+	for _, n := range names {
+		if i := strings.LastIndexByte(n, '/'); i > 0 && i < len(n)-1 {
+			counts[n[:i]]++
+		}
+	}
+	var dirs []string
+	index := map[string]int32{}
+	for d, c := range counts {
+		if c >= parentMin {
+			index[d] = int32(len(dirs))
+			dirs = append(dirs, d)
+		}
+	}
+	if len(dirs) == 0 {
+		return parents{}, rels
+	}
+	ctx := context.Background()
+	futs := make([]*future.Future[future.FD], len(dirs))
+	for k, d := range dirs {
+		futs[k] = future.Openat(unix.AT_FDCWD, d, oPathDir, 0).Submit(ctx, s.loop)
+	}
+	p := parents{fds: make([]int32, len(dirs)), which: make([]int32, len(names))}
+	for k, f := range futs {
+		fd, err := f.Await(ctx)
+		p.fds[k] = -1
+		if err == nil {
+			p.fds[k] = int32(fd)
+		}
+	}
+	rels = make([]string, len(names))
+	for i, n := range names {
+		p.which[i], rels[i] = -1, n
+		j := strings.LastIndexByte(n, '/')
+		if j <= 0 || j == len(n)-1 {
+			continue
+		}
+		if k, ok := index[n[:j]]; ok && p.fds[k] >= 0 {
+			p.which[i], rels[i] = k, n[j+1:]
+		}
+	}
+	return p, rels
+}
+
+// closeParents closes what openParents opened, all in one submission.
+func (s *Sys) closeParents(p parents) {
+	ctx := context.Background()
+	var futs []*future.Future[struct{}]
+	for _, fd := range p.fds {
+		if fd >= 0 {
+			futs = append(futs, future.Close(int(fd)).Submit(ctx, s.loop))
+		}
+	}
+	for _, f := range futs {
+		f.Await(ctx)
+	}
 }

@@ -35,3 +35,6 @@ const (
 )
 
 func statxSizeOf(st *ring.Statx) int64 { return int64(st.Size) }
+
+// oPathDir opens a directory only to resolve names relative to it.
+const oPathDir = unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC

@@ -19,3 +19,5 @@ const (
 )
 
 func statxSizeOf(st *ring.Statx) int64 { return 0 }
+
+const oPathDir = 0

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/uringos"
+)
+
+// The stat workload: lstat of 10,000 files. The uring engine hands the
+// kernel -batch paths at a time with uringos.LstatAll (one IORING_OP_STATX
+// SQE per path, published 256 per group, the kernel running them on its
+// io-wq workers); the baselines call os.Lstat for each path, from one
+// goroutine ("os") or from -goroutines goroutines ("os-parallel", default
+// GOMAXPROCS). -ops stats are made in passes over the same files, so the
+// dentries are cached on every side alike. Every result is checked (a
+// regular file of size 0).
+func init() { register(statWorkload{}) }
+
+type statWorkload struct{}
+
+// statFiles is how many files the tree holds: the 10,000.
+const statFiles = 10_000
+
+func (statWorkload) Name() string { return "stat" }
+
+func (statWorkload) Describe() string {
+	return "lstat of 10,000 files: uringos.LstatAll (-batch paths per submission) vs os.Lstat from 1 and from -goroutines goroutines"
+}
+
+func (statWorkload) Engines() []string { return []string{"uring", "os", "os-parallel"} }
+
+func (statWorkload) Flags() []string { return []string{"batch", "ops", "goroutines", "setup"} }
+
+// Defaults are the two comparisons: against one goroutine (target
+// 2x) and against GOMAXPROCS goroutines (target 1x). 50,000 stats take
+// about 0.1 s on each side here.
+func (statWorkload) Defaults() []Comparison {
+	p := Params{Batch: statFiles, Ops: 5 * statFiles, Goroutines: 1, Setup: "none"}
+	par := p
+	par.Goroutines = runtime.GOMAXPROCS(0)
+	return []Comparison{
+		{Params: p, Uring: "uring", Baseline: "os", Note: "target >= 2x"},
+		{Params: par, Uring: "uring", Baseline: "os-parallel", Note: "target >= 1x"},
+	}
+}
+
+func (statWorkload) Run(engine string, p Params) (Result, error) {
+	p = Params{Batch: orDefault(p.Batch, statFiles), Ops: orDefault(p.Ops, int64(5*statFiles)),
+		Goroutines: orDefault(p.Goroutines, runtime.GOMAXPROCS(0)), Setup: orDefault(p.Setup, "none")}
+	if engine != "os-parallel" {
+		p.Goroutines = 1
+	}
+	if p.Batch < 1 || p.Ops < 1 || p.Goroutines < 1 {
+		return Result{Params: p}, fmt.Errorf("stat needs -batch, -ops and -goroutines >= 1")
+	}
+	paths, err := statTree()
+	if err != nil {
+		return Result{Params: p}, err
+	}
+	// names yields the paths of stats [from, to) of the run, in passes.
+	names := func(from, to int64, dst []string) []string {
+		for i := from; i < to; i++ {
+			dst = append(dst, paths[i%int64(len(paths))])
+		}
+		return dst
+	}
+	check := func(size int64, mode os.FileMode, err error) error {
+		if err != nil {
+			return err
+		}
+		if size != 0 || !mode.IsRegular() {
+			return fmt.Errorf("lstat gave size %d mode %v, want an empty regular file", size, mode)
+		}
+		return nil
+	}
+	var res Result
+	switch engine {
+	case "uring":
+		flags, err := parseSetup(p.Setup)
+		if err != nil {
+			return Result{Params: p}, err
+		}
+		l, err := ring.NewLoop(ring.WithRingOptions(ring.WithFlags(flags)))
+		if err != nil {
+			return Result{Params: p}, err
+		}
+		defer l.Close()
+		s := uringos.On(l)
+		s.LstatAll(names(0, min(int64(p.Batch), 256), nil)) // warm-up: io-wq workers exist
+		batch := make([]string, 0, p.Batch)
+		m := startMeter()
+		for done := int64(0); done < p.Ops; {
+			n := min(int64(p.Batch), p.Ops-done)
+			batch = names(done, done+n, batch[:0])
+			infos, errs := s.LstatAll(batch)
+			for i := range batch {
+				var size int64
+				var mode os.FileMode
+				if errs[i] == nil {
+					size, mode = infos[i].Size(), infos[i].Mode()
+				}
+				if err := check(size, mode, errs[i]); err != nil {
+					return Result{Params: p}, err
+				}
+			}
+			done += n
+		}
+		res = m.Stop(p.Ops)
+	case "os", "os-parallel":
+		g := p.Goroutines
+		var wg sync.WaitGroup
+		errs := make([]error, g)
+		m := startMeter()
+		for w := range g {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int64(w); i < p.Ops; i += int64(g) {
+					fi, err := os.Lstat(paths[i%int64(len(paths))])
+					var size int64
+					var mode os.FileMode
+					if err == nil {
+						size, mode = fi.Size(), fi.Mode()
+					}
+					if err := check(size, mode, err); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		res = m.Stop(p.Ops)
+		for _, err := range errs {
+			if err != nil {
+				return Result{Params: p}, err
+			}
+		}
+	default:
+		return Result{Params: p}, fmt.Errorf("stat: unknown engine %q", engine)
+	}
+	res.Params = p
+	return res, nil
+}
+
+var statTreeOnce struct {
+	once  sync.Once
+	paths []string
+	err   error
+}
+
+// statTree returns the paths of statFiles empty files, made once in the
+// user cache directory (uringbench/stat-10000, 100 directories of 100)
+// and reused by later runs.
+func statTree() ([]string, error) {
+	t := &statTreeOnce
+	t.once.Do(func() {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		root := filepath.Join(base, "uringbench", "stat-"+strconv.Itoa(statFiles))
+		done := filepath.Join(root, "complete")
+		_, statErr := os.Stat(done)
+		for d := range statFiles / 100 {
+			dir := filepath.Join(root, fmt.Sprintf("d%02d", d))
+			if statErr != nil {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.err = err
+					return
+				}
+			}
+			for f := range 100 {
+				p := filepath.Join(dir, fmt.Sprintf("f%02d", f))
+				if statErr != nil {
+					if err := os.WriteFile(p, nil, 0o644); err != nil {
+						t.err = err
+						return
+					}
+				}
+				t.paths = append(t.paths, p)
+			}
+		}
+		if statErr != nil {
+			t.err = os.WriteFile(done, nil, 0o644)
+		}
+	})
+	return t.paths, t.err
+}
