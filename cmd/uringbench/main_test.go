@@ -47,10 +47,16 @@ func TestNopRingJSON(t *testing.T) {
 		}
 		delete(got, k)
 	}
+	// The ring layer's hot path does not allocate. MemStats counts the
+	// whole process, so allow the odd runtime allocation (seen once on a
+	// loaded machine under -race): fewer than 1 per 1,000 ops.
+	if v, ok := got["allocs_per_op"].(float64); !ok || v < 0 || v >= 0.001 {
+		t.Errorf("allocs_per_op = %v, want 0 (below 0.001)", got["allocs_per_op"])
+	}
+	delete(got, "allocs_per_op")
 	want := map[string]any{
 		"workload": "nop", "engine": "ring", "batch": 8.0, "ops": 10000.0,
-		"setup": "none", "allocs_per_op": 0.0, // the ring layer's hot path does not allocate
-		"p50_ns": nil, "p99_ns": nil,
+		"setup": "none", "p50_ns": nil, "p99_ns": nil,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON line (-want +got, timing fields removed):\n%s", d)
