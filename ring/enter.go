@@ -19,7 +19,10 @@ import (
 //     enter (Syscall6) wait. Requests that complete inline (NOP, cached
 //     reads, most sockets with data ready) then cost one cheap syscall, and
 //     a wait that really sleeps pays about 180 ns more on a path that costs
-//     microseconds (../shared/bench/README.md, syscall floor).
+//     microseconds (../shared/bench/README.md, syscall floor). A raw enter
+//     keeps its P for the whole call: it never sleeps, but it runs the
+//     requests' inline (non-blocking) attempts, so a batch of large
+//     page-cache writes holds the P while the kernel copies.
 //
 // EINTR is retried (with the time that remains, for timed waits); EBUSY and
 // EAGAIN come back as ErrBusy and ErrAgain; everything else is a
