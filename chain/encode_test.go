@@ -1,7 +1,9 @@
 package chain_test
 
 import (
+	"context"
 	"errors"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,7 +70,8 @@ func TestValidate(t *testing.T) {
 		Op         string
 	}
 	rules := map[error]string{chain.ErrEmpty: "empty", chain.ErrTooLong: "too long", chain.ErrTimeoutPlacement: "timeout placement",
-		chain.ErrDrainSkipSuccess: "drain+skip", chain.ErrMultishot: "multishot", chain.ErrSubmitted: "submitted"}
+		chain.ErrDrainSkipSuccess: "drain+skip", chain.ErrMultishot: "multishot", chain.ErrSubmitted: "submitted",
+		chain.ErrSkipSuccessHardlink: "skip+hard", syscall.EINVAL: "op error"}
 	cases := []struct {
 		name  string
 		build func() *chain.Chain
@@ -97,6 +100,29 @@ func TestValidate(t *testing.T) {
 			chain.Add(c, future.Nop()).SkipSuccess()
 			return c
 		}, 8, result{"drain+skip", 2, 2, "NOP"}},
+		{"skip-success on a hard link", func() *chain.Chain {
+			c := chain.New()
+			chain.Add(c, future.Nop()).HardLink().SkipSuccess()
+			chain.Add(c, future.Nop())
+			return c
+		}, 8, result{"skip+hard", 0, 0, "NOP"}},
+		{"multishot step", func() *chain.Chain {
+			c := chain.New()
+			chain.Add(c, future.Nop())
+			chain.Add(c, future.PollMultishot(0, 1))
+			return c
+		}, 8, result{"multishot", 1, 1, "POLL_ADD"}},
+		{"op build error", func() *chain.Chain {
+			c := chain.New()
+			chain.Add(c, future.Openat(0, "nul\x00", 0, 0))
+			return c
+		}, 8, result{"op error", 0, 0, "OPENAT"}},
+		{"trailing NOP counts", func() *chain.Chain {
+			c := chain.New()
+			chain.Add(c, future.Nop())
+			chain.Add(c, future.Nop()).SkipSuccess()
+			return c
+		}, 2, result{"too long", 1, 1, "NOP"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,5 +152,46 @@ func TestValidateFitsExactly(t *testing.T) {
 	c.LinkTimeout(timeout.After(time.Second))
 	if err := c.Validate(4); err != nil {
 		t.Fatalf("Validate(4) of a 4-SQE chain = %v, want nil", err)
+	}
+}
+
+func TestSubmitRefusesWithoutWriting(t *testing.T) {
+	c := chain.New()
+	for range loop.MaxGroup() + 1 {
+		chain.Add(c, future.Nop())
+	}
+	if err := c.Submit(context.Background(), loop); !errors.Is(err, chain.ErrTooLong) {
+		t.Fatalf("Submit of %d NOPs = %v, want ErrTooLong", c.Len(), err)
+	}
+	before := loop.Stats().Submitted
+	if err := chain.New().Submit(context.Background(), loop); !errors.Is(err, chain.ErrEmpty) {
+		t.Errorf("Submit of an empty chain = %v", err)
+	}
+	if after := loop.Stats().Submitted; after != before {
+		t.Errorf("refused chains submitted %d SQEs", after-before)
+	}
+	ok := chain.New()
+	chain.Add(ok, future.Nop())
+	if err := ok.Submit(context.Background(), loop); err != nil {
+		t.Fatal(err)
+	}
+	if err := ok.Submit(context.Background(), loop); !errors.Is(err, chain.ErrSubmitted) {
+		t.Errorf("second Submit = %v, want ErrSubmitted", err)
+	}
+	if err := ok.Wait(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestNotSupportedBeforeSubmission(t *testing.T) {
+	op := future.Custom(future.Raw[struct{}]{SQE: ring.SQE{Opcode: ring.OpLast}, Expect: -1})
+	if _, err := op.Await(context.Background(), loop); !errors.Is(err, ring.ErrNotSupported) {
+		t.Errorf("unknown opcode: %v, want ring.ErrNotSupported", err)
+	}
+	c := chain.New()
+	chain.Add(c, future.Nop())
+	chain.Add(c, op)
+	if err := c.Submit(context.Background(), loop); !errors.Is(err, ring.ErrNotSupported) {
+		t.Errorf("chain with an unknown opcode: %v, want ring.ErrNotSupported", err)
 	}
 }

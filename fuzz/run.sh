@@ -17,27 +17,15 @@ for pkg in $(go list ./...); do
 done
 [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets" >&2; exit 1; }
 
-secs=$(go run - "$total" "${#targets[@]}" <<'GO'
-package main
-
-import (
-	"fmt"
-	"os"
-	"strconv"
-	"time"
-)
-
-func main() {
-	d, err := time.ParseDuration(os.Args[1])
-	n, _ := strconv.Atoi(os.Args[2])
-	if err != nil || n == 0 {
-		fmt.Fprintln(os.Stderr, "usage: run.sh DURATION")
-		os.Exit(2)
-	}
-	fmt.Println(max(int(d.Seconds())/n, 1))
-}
-GO
-)
+# TOTAL in seconds: a number with an s, m or h suffix.
+case $total in
+*h) secs=$(( ${total%h} * 3600 )) ;;
+*m) secs=$(( ${total%m} * 60 )) ;;
+*s) secs=${total%s} ;;
+*) echo "usage: run.sh [DURATION like 90s, 10m, 1h]" >&2; exit 2 ;;
+esac
+secs=$(( secs / ${#targets[@]} ))
+[ "$secs" -ge 1 ] || secs=1
 for entry in "${targets[@]}"; do
 	set -- $entry
 	echo "=== $2 ($1) for ${secs}s"
