@@ -295,3 +295,27 @@ func TestPeekBatchWrap(t *testing.T) {
 	}
 	wantIndices(t, r, "after the wrap", indices{SQSpace: 2, CQHead: 6})
 }
+
+// TestWaitMoreThanCQ: the kernel clamps min_complete to the CQ size, so a
+// wait for more CQEs than the CQ holds returns once it is full (it used to
+// re-enter forever).
+func TestWaitMoreThanCQ(t *testing.T) {
+	r := newRing(t, 4, ring.WithCQSize(4))
+	nops(t, r, 1, 2, 3, 4)
+	if _, err := r.Submit(); err != nil {
+		t.Fatal(err)
+	}
+	nops(t, r, 5, 6, 7, 8)
+	if n, err := r.SubmitAndWait(8); err != nil || n != 4 {
+		t.Fatalf("SubmitAndWait(8) on a 4-entry CQ = %d, %v; want 4, nil", n, err)
+	}
+	if n, err := r.SubmitAndWaitTimeout(8, time.Minute, 0); err != nil || n != 0 {
+		t.Fatalf("SubmitAndWaitTimeout(8) on a full 4-entry CQ = %d, %v; want 0, nil", n, err)
+	}
+	got := make([]ring.CQE, 4)
+	got = got[:r.PeekBatch(got)]
+	got = append(got, waitCQEs(t, r, 4)...) // the overflowed four, flushed by PeekCQE
+	if diff := cmp.Diff(nopCQEs(8), byUserData(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
