@@ -64,6 +64,7 @@ type ShortError struct {
 	Got, Want int64
 }
 
+// Error says which step came up short and by how much.
 func (e *ShortError) Error() string {
 	return "chain: step " + strconv.Itoa(e.Step) + " (" + e.Op.String() + ") came up short: " +
 		strconv.FormatInt(e.Got, 10) + " of " + strconv.FormatInt(e.Want, 10) + " bytes"
@@ -79,6 +80,7 @@ type CancelledError struct {
 	Cause error   // that step's error (a *ShortError for a short transfer)
 }
 
+// Error names the cancelled step and the step that broke the chain.
 func (e *CancelledError) Error() string {
 	s := "chain: step " + strconv.Itoa(e.Step) + " (" + e.Op.String() + ") cancelled"
 	if e.By < 0 {

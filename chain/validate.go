@@ -47,6 +47,7 @@ type BuildError struct {
 	Err  error   // the rule broken
 }
 
+// Error names the rule and where in the chain it is broken.
 func (e *BuildError) Error() string {
 	s := e.Err.Error() + " (SQE " + strconv.Itoa(e.Elem)
 	if e.Step >= 0 {

@@ -19,6 +19,7 @@ type Error struct {
 	Deadline bool          // cancelled because its linked timeout fired
 }
 
+// Error reads "io_uring OPCODE: errno text".
 func (e *Error) Error() string {
 	if e.Deadline {
 		return "io_uring " + e.Op.String() + ": deadline exceeded (" + e.Errno.Error() + ")"

@@ -164,6 +164,7 @@ type ArgError struct {
 	Reason string
 }
 
+// Error names the opcode and the bad argument.
 func (e *ArgError) Error() string { return "io_uring " + e.Op.String() + ": " + e.Reason }
 
 // Is matches syscall.EINVAL, the errno the kernel would have returned.

@@ -40,6 +40,7 @@ const (
 
 var kindNames = [...]string{"OK", "BADFD", "SHORT", "BLOCK", "EXPIRE", "INVALID"}
 
+// String names the kind, e.g. "SHORT".
 func (k Kind) String() string { return kindNames[k] }
 
 // Sizes the kinds use.

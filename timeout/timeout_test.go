@@ -140,3 +140,34 @@ func TestAwaitContextDeadline(t *testing.T) {
 		t.Errorf("cancelled context: %v", err)
 	}
 }
+
+// TestUpdateLinked re-arms a linked timeout through its user_data: from an
+// hour to a millisecond, after which it cuts the read off.
+func TestUpdateLinked(t *testing.T) {
+	ctx := context.Background()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	read, lt := ring.NewRequest(), ring.NewRequest()
+	buf := make([]byte, 8)
+	read.SQE.PrepRead(int32(pr.Fd()), buf, -1)
+	read.SQE.Flags |= ring.SQEIOLink
+	read.Buf = buf
+	ts := &ring.Timespec{Sec: 3600}
+	lt.SQE.PrepLinkTimeout(ts, 0)
+	lt.Keep = ts
+	if err := loop.Submit(ctx, read, lt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := timeout.UpdateLinked(lt.UserData(), timeout.After(time.Millisecond)).Await(ctx, loop); err != nil {
+		t.Fatal("UpdateLinked:", err)
+	}
+	rc, _ := read.Wait(ctx)
+	lc, _ := lt.Wait(ctx)
+	if rc.Res != -int32(syscall.ECANCELED) || lc.Res != -int32(syscall.ETIME) {
+		t.Errorf("read %d, linked timeout %d; want -ECANCELED, -ETIME", rc.Res, lc.Res)
+	}
+}
