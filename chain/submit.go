@@ -85,9 +85,20 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 	c.collect(ctx, i)
 	e := &c.elems[i]
 	if e.werr == nil && (e.cqe.Res == -int32(syscall.ECANCELED) || e.cqe.Res == -int32(syscall.EINTR)) {
-		// Was it the step's own linked timeout, or an earlier step (or,
-		// for a failure at submission, a later one)?
-		for k := range c.elems {
+		// Was it the step's own linked timeout or an earlier step? Those
+		// have completed (links run in order), so waiting for them is brief.
+		for k := 0; k < i; k++ {
+			c.collect(ctx, k)
+		}
+		if e.lt >= 0 {
+			c.collect(ctx, e.lt)
+		}
+		if r := c.classify(i); r.Outcome != Cancelled || r.By >= 0 {
+			return r
+		}
+		// No cause before it: a failure at submission fails the whole
+		// chain, so look at the steps after it too.
+		for k := i + 1; k < len(c.elems); k++ {
 			c.collect(ctx, k)
 		}
 	}

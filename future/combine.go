@@ -71,7 +71,9 @@ func Join3[A, B, C any](ctx context.Context, fa *Future[A], fb *Future[B], fc *F
 // Race returns the index, value and error of the first future to finish
 // (success or failure). The others are cancelled in the kernel and their
 // terminal CQEs awaited before Race returns, so no operation is left
-// running and no memory is released early.
+// running and no memory is released early. A loser that completed before
+// the cancel reached it keeps its own result in its Future (await it to
+// release what it created, such as an accepted fd).
 func Race[T any](ctx context.Context, fs ...*Future[T]) (int, T, error) {
 	return race(ctx, false, fs)
 }
