@@ -89,3 +89,44 @@ func TestStepValues(t *testing.T) {
 		t.Errorf("indexes %d %d %d", st.Index(), rd.Index(), nop.Index())
 	}
 }
+
+// TestConcurrentChains: chains submitted from many goroutines, mixed with
+// single operations, keep their link semantics: a chain is one contiguous
+// group, so no other SQE can land inside it and break or extend a link.
+func TestConcurrentChains(t *testing.T) {
+	fx := newFixtures(t)
+	ctx := context.Background()
+	errs := make(chan error, 16)
+	for g := range 16 {
+		go func() {
+			for range 100 {
+				if g%4 == 0 {
+					if _, err := future.Nop().Await(ctx, loop); err != nil {
+						errs <- err
+						return
+					}
+					continue
+				}
+				c := chain.New()
+				chain.Add(c, future.Nop())
+				chain.Add(c, fx.shortRead())
+				chain.Add(c, future.Nop())
+				if err := c.Submit(ctx, loop); err != nil {
+					errs <- err
+					return
+				}
+				rs := c.Results(ctx)
+				if rs[0].Outcome != chain.Completed || rs[1].Outcome != chain.Short || rs[2].Outcome != chain.Cancelled || rs[2].By != 1 {
+					errs <- errors.New("chain outcomes " + rs[0].Outcome.String() + ", " + rs[1].Outcome.String() + ", " + rs[2].Outcome.String())
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
