@@ -306,3 +306,50 @@ func TestMiscFamily(t *testing.T) {
 		await(t, future.CloseDirect(uint32(d[1])))
 	})
 }
+
+func TestTargetingOps(t *testing.T) {
+	ctx := context.Background()
+	t.Run("PollRemove", func(t *testing.T) {
+		r, _ := pipe(t)
+		p := future.PollAdd(r, unix.POLLIN).Submit(ctx, loop)
+		await(t, future.PollRemove(p.UserData()))
+		if _, err := p.Await(ctx); !errors.Is(err, syscall.ECANCELED) {
+			t.Errorf("removed poll = %v, want ECANCELED", err)
+		}
+	})
+	t.Run("PollUpdate", func(t *testing.T) {
+		_, w := pipe(t)
+		p := future.PollAdd(w, 0).Submit(ctx, loop) // no events: never fires
+		await(t, future.PollUpdate(p.UserData(), 0, unix.POLLOUT, ring.PollUpdateEvents))
+		if ev, err := p.Await(ctx); err != nil || ev&unix.POLLOUT == 0 {
+			t.Errorf("updated poll = %#x %v, want POLLOUT", ev, err)
+		}
+	})
+	t.Run("Cancel", func(t *testing.T) {
+		r, _ := pipe(t)
+		f := future.Read(r, make([]byte, 1), -1).Submit(ctx, loop)
+		if n := await(t, future.Cancel(f.UserData(), 0)); n != 0 {
+			t.Errorf("Cancel = %d, want 0 (found)", n)
+		}
+		if _, err := f.Await(ctx); !errors.Is(err, syscall.ECANCELED) {
+			t.Errorf("cancelled read = %v", err)
+		}
+	})
+	t.Run("MsgRingFd", func(t *testing.T) {
+		other, err := ring.New(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if err := other.RegisterFilesSparse(4); err != nil {
+			t.Fatal(err)
+		}
+		slot := await(t, future.OpenatDirect(unix.AT_FDCWD, "/dev/null", unix.O_RDONLY, 0, 12))
+		defer future.CloseDirect(uint32(slot)).Await(ctx, loop)
+		await(t, future.MsgRingFd(other.Fd(), uint32(slot), 2, 0xabc))
+		c, err := other.WaitCQETimeout(5 * time.Second)
+		if err != nil || c.UserData != 0xabc || c.Res != 2 && c.Res != 0 {
+			t.Errorf("target CQE %+v %v", c, err)
+		}
+	})
+}
