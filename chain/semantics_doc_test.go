@@ -42,4 +42,15 @@ const semanticsFooter = `
 6. Case 14 of the reference (a step blocked inside an io-wq worker, e.g. opening a FIFO) is not
    a row: on 6.18 its linked timeout does not fire at all. ` + "`timeout.Await`" + ` therefore keeps a
    user-space backstop (` + "`timeout.Grace`" + `) after a context deadline.
+7. Found by the fuzzer (` + "`fuzz/`" + `), not in the reference: a DRAIN on a chain member after the
+   first makes the kernel force the whole chain into io-wq (io_init_drain sets
+   REQ_F_FORCE_ASYNC on the head), where a READ from an empty pipe blocks and its linked timeout
+   never fires: ` + "`NOP|LINK → READ(pipe)|LINK → LINK_TIMEOUT 1 ms|LINK → NOP|DRAIN`" + ` posted only
+   the first CQE in 10 s. Since the kernel drains the whole chain either way, the chain puts
+   IOSQE_IO_DRAIN on its first SQE, whichever step asked for it.
+8. Also found by the fuzzer: after a skip-success member fails, the kernel suppresses the later
+   CQEs only if that member failed *itself*. A skip-success member that was cancelled because an
+   earlier member failed (or because the chain failed at submission) posts its -ECANCELED and
+   every later member still posts. The Loop resolves suppressed requests only in the first case
+   (` + "`ring/loop_group.go`" + `, rule 2).
 `
