@@ -41,6 +41,9 @@ func BenchmarkChain3(b *testing.B) {
 }
 
 func TestChainAllocBudget(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates; the budget is checked in the plain run")
+	}
 	fd, buf := tmpFile(t), make([]byte, 512)
 	ctx := context.Background()
 	for range 50 {

@@ -37,6 +37,9 @@ func BenchmarkFutureAwait(b *testing.B) {
 }
 
 func TestAllocBudget(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates; the budget is checked in the plain run")
+	}
 	if testing.Short() {
 		t.Skip("allocation measurement")
 	}
