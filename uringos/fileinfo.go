@@ -90,3 +90,20 @@ func SameFile(fi1, fi2 fs.FileInfo) bool {
 
 // baseName is the Name os gives a FileInfo for path.
 func baseName(path string) string { return filepath.Base(path) }
+
+// FileID is a file's identity in the system: its device and inode
+// numbers, as in struct stat's st_dev and st_ino.
+type FileID struct{ Dev, Ino uint64 }
+
+// FileIDOf returns the identity of the file fi describes, for FileInfos
+// from this package and from package os (du-style tools count a file with
+// several hard links once by it); false if fi carries none.
+func FileIDOf(fi fs.FileInfo) (FileID, bool) {
+	if s, ok := fi.(*fileStat); ok {
+		return statxID(&s.sys), true
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}, true
+	}
+	return FileID{}, false
+}

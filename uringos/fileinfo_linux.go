@@ -24,9 +24,10 @@ func sameInode(a, b *ring.Statx) bool {
 	return a.Ino == b.Ino && a.Dev_major == b.Dev_major && a.Dev_minor == b.Dev_minor
 }
 
-// inodeKey identifies a file for du-style hard-link counting.
-func inodeKey(st *ring.Statx) [3]uint64 {
-	return [3]uint64{uint64(st.Dev_major), uint64(st.Dev_minor), st.Ino}
+// statxID is the FileID of a statx result, with st_dev encoded as stat(2)
+// encodes it.
+func statxID(st *ring.Statx) FileID {
+	return FileID{Dev: unix.Mkdev(st.Dev_major, st.Dev_minor), Ino: st.Ino}
 }
 
 const (

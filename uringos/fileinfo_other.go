@@ -11,7 +11,7 @@ func newFileStat(path string, st *ring.Statx) *fileStat { return &fileStat{name:
 
 func sameInode(a, b *ring.Statx) bool { return false }
 
-func inodeKey(st *ring.Statx) [3]uint64 { return [3]uint64{} }
+func statxID(st *ring.Statx) FileID { return FileID{} }
 
 const (
 	atEmptyPath = 0x1000
