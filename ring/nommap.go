@@ -17,7 +17,12 @@ func NoMmapSizes(entries uint32, opts ...Option) (rings, sqes int) {
 
 func noMmapSizes(sq, cq uint32, f SetupFlags) (rings, sqes int) {
 	const ioRingsHeader, cacheLine = 64, 64
-	n := ioRingsHeader + int(cq)*int(cqeSize(f))
+	n := ioRingsHeader + int(cq)*16
+	if f&SetupCQE32 != 0 {
+		// rings_size() doubles the whole struct (header included), not
+		// just the CQEs: 384 bytes, not 320, for 8 CQEs.
+		n *= 2
+	}
 	if f&SetupNoSQArray == 0 {
 		n = (n+cacheLine-1)&^(cacheLine-1) + int(sq)*4
 	}

@@ -272,7 +272,22 @@ func (r *Ring) Close() error {
 	r.unmap()
 	err := r.closeFd()
 	r.freeOwnMem()
+	r.releasePbufRingMemory()
 	return err
+}
+
+// releasePbufRingMemory unmaps the memory of the provided-buffer rings
+// registered through RegisterPbufRing. The kernel pinned those pages, so
+// the unmap cannot pull them from under a late completion; the buffers
+// themselves (Go memory) stay referenced by the Ring.
+func (r *Ring) releasePbufRingMemory() {
+	for _, b := range r.reg.bufRings {
+		b.cleanup.Stop()
+		if b.mem != nil {
+			_ = sysMunmap(b.mem)
+			b.mem = nil
+		}
+	}
 }
 
 // detachQueues points the SQ and CQ at the Ring's own zero words, so that a
