@@ -18,13 +18,16 @@ type Config struct {
 	// admission control, so the CQ can never overflow).
 	Loop *ring.Loop
 
-	// Recv selects how Read receives (default RecvDirect).
+	// Recv selects how Read receives (default RecvAuto).
 	Recv RecvMode
 
 	// ZeroCopy, if positive, makes Writes of at least this many bytes use
 	// IORING_OP_SEND_ZC (6.0). Loopback and most small writes gain nothing
 	// from it: the kernel copies anyway (it reports the copy in the
-	// notification), so leave it 0 unless measured.
+	// notification), so leave it 0 unless measured. A zero-copy Write
+	// returns only once the kernel has released its buffer: one that runs
+	// into its deadline while the peer is not reading waits until the peer
+	// reads or the conn is closed (Close then resets the connection).
 	ZeroCopy int
 }
 
@@ -32,15 +35,23 @@ type Config struct {
 type RecvMode int
 
 const (
+	// RecvAuto is RecvProvided where the kernel supports it (6.0), and
+	// RecvDirect elsewhere. docs/uringnet.md has the measurements behind
+	// the choice.
+	RecvAuto RecvMode = iota
+
 	// RecvDirect: every Read is one IORING_OP_RECV into the caller's
 	// buffer. No copy, one SQE per Read.
-	RecvDirect RecvMode = iota
+	RecvDirect
 
-	// RecvProvided: each conn keeps one multishot IORING_OP_RECV armed
+	// RecvProvided (TCP only; Unix conns receive directly, see
+	// newConn): each conn keeps one multishot IORING_OP_RECV armed
 	// (6.0) that takes buffers from a provided-buffer ring shared by every
-	// conn of the Loop; Read copies from those buffers and hands them back.
-	// No SQE per Read while data keeps coming, one copy. Falls back to
-	// RecvDirect when the kernel lacks multishot recv or buffer rings.
+	// conn of the Loop (1,024 buffers of 4 KiB); Read copies from those
+	// buffers and hands them back. No SQE per Read while data keeps
+	// coming, one copy. Data a peer sends is received before the
+	// application asks for it, up to the pool's size; when the pool is
+	// empty a Read receives directly into its own buffer.
 	RecvProvided
 )
 

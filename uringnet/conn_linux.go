@@ -30,13 +30,18 @@ func newConn(l *ring.Loop, fd int, fam family, cfg *Config, laddr, raddr net.Add
 		// writes behave (and measure) the same.
 		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 	}
-	if cfg != nil {
-		if cfg.ZeroCopy > 0 && l.CheckOp(ring.OpSendZC) == nil {
-			c.zc = cfg.ZeroCopy
-		}
-		if cfg.Recv == RecvProvided {
-			c.recv = newProvRecv(l)
-		}
+	if cfg == nil {
+		cfg = &defaultConfig
+	}
+	if cfg.ZeroCopy > 0 && l.CheckOp(ring.OpSendZC) == nil {
+		c.zc = cfg.ZeroCopy
+	}
+	if cfg.Recv != RecvDirect && fam.domain != unix.AF_UNIX {
+		// Unix stream sockets always receive directly: on 6.18 a
+		// multishot recv on one can miss the peer's shutdown (its last
+		// data CQE has F_MORE, and no EOF CQE follows), which
+		// TestEcho/unix of examples/echo caught.
+		c.recv = newProvRecv(l)
 	}
 	return c
 }
@@ -79,6 +84,11 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.recv != nil && c.recv.ok {
 		return c.readProvided(p, wc)
 	}
+	return c.readDirect(p, wc)
+}
+
+// readDirect receives into p with one IORING_OP_RECV.
+func (c *Conn) readDirect(p []byte, wc waitCtx) (int, error) {
 	p = p[:min(len(p), maxRW)]
 	r := c.rreq
 	r.SQE.PrepRecv(int32(c.fd), p, 0)

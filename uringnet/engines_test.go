@@ -27,15 +27,16 @@ type engine struct {
 var (
 	netEngine  = engine{"net", net.Listen, net.Dial}
 	uringnetEn = engine{"uringnet", uringnet.Listen, uringnet.Dial}
-	provided   = &uringnet.Config{Recv: uringnet.RecvProvided}
+	direct     = &uringnet.Config{Recv: uringnet.RecvDirect}
 	zeroCopy   = &uringnet.Config{ZeroCopy: 64 << 10}
-	providedEn = engine{"uringnet-provided", provided.Listen, provided.Dial}
+	directEn   = engine{"uringnet-direct", direct.Listen, direct.Dial}
 	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial}
 )
 
 // engines are the engines every comparison runs on; the first is the
-// reference.
-var engines = []engine{netEngine, uringnetEn, providedEn, zeroCopyEn}
+// reference. uringnet's default receives through the provided-buffer ring
+// (RecvAuto); RecvDirect and zero-copy sends are the other paths.
+var engines = []engine{netEngine, uringnetEn, directEn, zeroCopyEn}
 
 // needUring skips the test when io_uring cannot be set up here at all
 // (seccomp, sysctl), naming the reason.

@@ -52,7 +52,7 @@ func TestEcho(t *testing.T) {
 		args []string
 	}{
 		{"tcp", []string{"-addr", "127.0.0.1:0"}},
-		{"tcp provided buffers", []string{"-addr", "127.0.0.1:0", "-provided"}},
+		{"tcp direct recv", []string{"-addr", "127.0.0.1:0", "-recv", "direct"}},
 		{"unix", []string{"-net", "unix", "-addr", filepath.Join(t.TempDir(), "echo.sock")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

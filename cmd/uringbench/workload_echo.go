@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/uringnet"
+)
+
+// The echo workload: TCP echo on loopback. A server echoes every byte back
+// on each connection (one goroutine per connection, Read then Write, the
+// code of examples/echo); -conns client connections each send a -size
+// message and read it back, in a closed loop, for -duration. The server
+// runs on uringnet (engine "uring": multishot accept, recv and send on the
+// Loop; "uring-provided": the same with uringnet.RecvProvided) or on
+// package net (engine "net"); the load client is the same net client for
+// every engine, in the same process, so the two servers are compared under
+// the same load on the same CPUs. Throughput is round trips per second;
+// latency is one round trip as the client sees it. Each echoed message is
+// checked (it carries the connection's round-trip counter).
+func init() { register(echoWorkload{}) }
+
+type echoWorkload struct{}
+
+func (echoWorkload) Name() string { return "echo" }
+
+func (echoWorkload) Describe() string {
+	return "TCP echo on loopback, -conns connections x -size bytes: uringnet server vs net server, same net client"
+}
+
+func (echoWorkload) Engines() []string { return []string{"uring", "uring-provided", "net"} }
+
+func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration"} }
+
+// Defaults are the two comparison points and a 4 KiB row, 1.5 s
+// each.
+func (echoWorkload) Defaults() []Comparison {
+	d := 1500 * time.Millisecond
+	return []Comparison{
+		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target >= 1.2x"},
+		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target p50 <= 1.2x net's"},
+		{Params: Params{Conns: 64, Size: 4096, Duration: d}, Uring: "uring", Baseline: "net"},
+	}
+}
+
+func (echoWorkload) Run(engine string, p Params) (Result, error) {
+	p = Params{Conns: orDefault(p.Conns, 64), Size: orDefault(p.Size, 64), Duration: orDefault(p.Duration, 2*time.Second)}
+	if p.Conns < 1 || p.Size < 8 || p.Duration <= 0 {
+		return Result{Params: p}, fmt.Errorf("echo needs -conns >= 1, -size >= 8 and -duration > 0")
+	}
+	var ln net.Listener
+	var err error
+	switch engine {
+	case "uring":
+		ln, err = uringnet.Listen("tcp", "127.0.0.1:0")
+	case "uring-provided":
+		ln, err = (&uringnet.Config{Recv: uringnet.RecvProvided}).Listen("tcp", "127.0.0.1:0")
+	case "net":
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	default:
+		return Result{Params: p}, fmt.Errorf("echo: unknown engine %q", engine)
+	}
+	if errors.Is(err, ring.ErrUnavailable) || errors.Is(err, ring.ErrNotSupported) {
+		return Result{Params: p}, skip("%v", err)
+	}
+	if err != nil {
+		return Result{Params: p}, err
+	}
+	r, err := echoRun(ln, p)
+	r.Params = p
+	return r, err
+}
+
+// echoRun serves on ln, connects the clients, measures, and tears down.
+func echoRun(ln net.Listener, p Params) (Result, error) {
+	var served sync.WaitGroup
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			served.Add(1)
+			go func() {
+				defer served.Done()
+				echoServe(c)
+			}()
+		}
+	}()
+	defer func() {
+		ln.Close()
+		served.Wait()
+	}()
+
+	conns := make([]net.Conn, p.Conns)
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	for i := range conns {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			return Result{}, err
+		}
+		conns[i] = c
+	}
+	type state struct {
+		out, in []byte
+		n       uint64
+	}
+	st := make([]state, p.Conns)
+	for i := range st {
+		st[i] = state{out: make([]byte, p.Size), in: make([]byte, p.Size)}
+		for j := range st[i].out {
+			st[i].out[j] = byte(i + j)
+		}
+	}
+	return closedLoop(p.Conns, 0, p.Duration, true, func(w int) error {
+		s := &st[w]
+		s.n++
+		binary.LittleEndian.PutUint64(s.out, s.n)
+		if _, err := conns[w].Write(s.out); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(conns[w], s.in); err != nil {
+			return err
+		}
+		if binary.LittleEndian.Uint64(s.in) != s.n || s.in[p.Size-1] != s.out[p.Size-1] {
+			return fmt.Errorf("echo: conn %d round trip %d came back wrong", w, s.n)
+		}
+		return nil
+	})
+}
+
+// echoServe is examples/echo's handler: read, write back, until EOF.
+func echoServe(c net.Conn) {
+	defer c.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package uringnet
+
+import (
+	"errors"
+	"sync"
+	"syscall"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// bufPool is a Loop's provided-buffer ring (IORING_REGISTER_PBUF_RING,
+// 5.19) shared by every RecvProvided conn on that Loop. Each buffer is, at
+// any time, either in the ring (the kernel may pick it for a multishot
+// recv) or held by one conn (a CQE named it and the conn's Reads have not
+// consumed all of its data yet). The ring has one slot per buffer, so
+// putting a buffer back can never overwrite one the kernel has not
+// consumed.
+type bufPool struct {
+	bgid    uint16
+	size    int
+	mu      sync.Mutex // PbufRing is single-owner: Add/Advance under mu
+	pb      *ring.PbufRing
+	bufs    [][]byte
+	holding int // buffers handed out by CQEs and not yet put back
+
+	// Starvation. A multishot recv that finds the ring empty ends with
+	// ENOBUFS, but one already waiting in the socket's poll may stay
+	// armed without a buffer and never post again: the poll wakes on new
+	// data, and the data that found no buffer is already there. So when
+	// the ring runs empty (starved), the next put cancels every armed
+	// multishot; each Read re-arms its own, and a fresh arm receives
+	// what is queued at once.
+	starved bool
+	armed   map[*ring.Request]struct{}
+}
+
+// Provided-buffer pool geometry: 1,024 buffers of 4 KiB (4 MiB per Loop).
+// 4 KiB holds a typical request or small message whole; bigger reads take
+// several buffers.
+const (
+	poolBufs    = 1024
+	poolBufSize = 4096
+	poolBgid    = 0x7500 // first group id tried; the next ones if taken
+)
+
+var (
+	poolsMu sync.Mutex
+	pools   = map[*ring.Loop]*bufPool{}
+)
+
+// poolFor returns l's pool, registering it on first use. It returns nil
+// when the kernel lacks buffer rings or multishot recv (the conn then
+// receives directly).
+func poolFor(l *ring.Loop) *bufPool {
+	poolsMu.Lock()
+	defer poolsMu.Unlock()
+	if p, ok := pools[l]; ok {
+		return p
+	}
+	p := newBufPool(l)
+	pools[l] = p // nil too: do not try again
+	return p
+}
+
+func newBufPool(l *ring.Loop) *bufPool {
+	if l.CheckOp(ring.OpRecv) != nil {
+		return nil
+	}
+	p := &bufPool{size: poolBufSize, armed: map[*ring.Request]struct{}{}}
+	err := l.Do(func(r *ring.Ring) error {
+		for i := range 16 {
+			pb, err := r.RegisterPbufRing(poolBgid+uint16(i), poolBufs, 0)
+			if errors.Is(err, syscall.EEXIST) {
+				continue // another user of this Loop has that group
+			}
+			if err != nil {
+				return err
+			}
+			p.pb, p.bgid = pb, poolBgid+uint16(i)
+			return nil
+		}
+		return syscall.EEXIST
+	})
+	if err != nil {
+		return nil
+	}
+	// One allocation for all buffers; each buffer is a capped slice of it.
+	mem := make([]byte, poolBufs*poolBufSize)
+	p.bufs = make([][]byte, poolBufs)
+	for i := range p.bufs {
+		p.bufs[i] = mem[i*poolBufSize : (i+1)*poolBufSize : (i+1)*poolBufSize]
+		if err := p.pb.Add(p.bufs[i], uint16(i)); err != nil {
+			return nil
+		}
+	}
+	p.pb.Advance(poolBufs)
+	return p
+}
+
+// take records that a CQE handed buffer bid to a conn and returns its
+// first n bytes.
+func (p *bufPool) take(bid uint16, n int) []byte {
+	p.mu.Lock()
+	p.holding++
+	if p.holding == len(p.bufs) {
+		p.starved = true
+	}
+	p.mu.Unlock()
+	return p.bufs[bid][:n]
+}
+
+// put gives buffer bid back to the kernel, and restarts the armed
+// multishots if the ring had run empty.
+func (p *bufPool) put(bid uint16) {
+	p.mu.Lock()
+	p.holding--
+	_ = p.pb.Add(p.bufs[bid], bid) // cannot fail: one slot per buffer
+	p.pb.Advance(1)
+	var restart []*ring.Request
+	if p.starved {
+		p.starved = false
+		for r := range p.armed {
+			restart = append(restart, r)
+		}
+	}
+	p.mu.Unlock()
+	for _, r := range restart {
+		r.Cancel() // a no-op if r has ended meanwhile
+	}
+}
+
+// noteStarved records that a multishot found the ring empty (ENOBUFS).
+func (p *bufPool) noteStarved() {
+	p.mu.Lock()
+	p.starved = true
+	p.mu.Unlock()
+}
+
+// arm and disarm track the multishot recvs in flight. A Request that was
+// registered is never given back to the ring package's pool (see
+// provRecv.stop), so a late Cancel from put cannot reach another op.
+func (p *bufPool) arm(r *ring.Request) {
+	p.mu.Lock()
+	p.armed[r] = struct{}{}
+	p.mu.Unlock()
+}
+
+func (p *bufPool) disarm(r *ring.Request) {
+	p.mu.Lock()
+	delete(p.armed, r)
+	p.mu.Unlock()
+}
+
+// held returns how many buffers conns hold (for the leak tests).
+func (p *bufPool) held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.holding
+}

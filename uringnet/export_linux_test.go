@@ -1,0 +1,15 @@
+package uringnet
+
+import "github.com/uringkit/uring/ring"
+
+// BuffersHeld returns how many of l's provided buffers conns hold (taken
+// by a CQE, not yet given back to the ring).
+func BuffersHeld(l *ring.Loop) int {
+	poolsMu.Lock()
+	p := pools[l]
+	poolsMu.Unlock()
+	if p == nil {
+		return 0
+	}
+	return p.held()
+}
