@@ -45,7 +45,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	// A Loop of our own: registered buffers belong to one ring, and the
 	// default Loop is shared with the rest of the program.
-	loop, err := ring.NewLoop(ring.WithEntries(uint32(max(2**qd, 8))))
+	loop, err := ring.NewLoop(ring.WithEntries(uint32(max(2*(*qd), 8))))
 	if err != nil {
 		return err
 	}
