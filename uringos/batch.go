@@ -120,8 +120,10 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	}
 	// reap waits for group g and fills in its results.
 	reap := func(g int) {
-		for k, r := range groups[g] {
-			i := index[g][k]
+		// Last first: the goroutine parks once, until the end of the
+		// group, instead of once per request that is not done yet.
+		for k := len(groups[g]) - 1; k >= 0; k-- {
+			r, i := groups[g][k], index[g][k]
 			c, err := r.Wait(ctx)
 			r.Release()
 			switch {
