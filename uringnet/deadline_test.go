@@ -12,9 +12,11 @@ import (
 )
 
 // Deadline scenarios, each run on package net and on uringnet (all
-// modes), comparing what the caller sees. Waits between steps have wide
-// margins so that the outcome never depends on scheduling: a step that
-// runs before the Read or Write has blocked gives the same outcome.
+// modes), comparing what the caller sees. A step that runs before the Read
+// or Write has blocked gives the same outcome, so only the margins matter:
+// a deadline that must not fire is at least a second away from the step
+// that moves it (the race detector on a loaded 2-core machine needed more
+// than 300 ms).
 
 // io is one call's outcome.
 type ioResult struct {
@@ -48,11 +50,11 @@ var deadlineScenarios = []deadlineScenario{
 		return []ioResult{r1, readOnce(c)}
 	}},
 	{name: "deadline moved later while blocked", run: func(t *testing.T, c, s net.Conn) []ioResult {
-		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		c.SetReadDeadline(time.Now().Add(time.Second))
 		go func() {
 			time.Sleep(20 * time.Millisecond)
 			c.SetReadDeadline(time.Now().Add(time.Hour))
-			time.Sleep(500 * time.Millisecond) // well past the first deadline
+			time.Sleep(1300 * time.Millisecond) // past the first deadline
 			s.Write([]byte("late"))
 		}()
 		return []ioResult{readOnce(c)}
@@ -69,11 +71,11 @@ var deadlineScenarios = []deadlineScenario{
 		return []ioResult{r1, readOnce(c)}
 	}},
 	{name: "deadline cleared while blocked", run: func(t *testing.T, c, s net.Conn) []ioResult {
-		c.SetDeadline(time.Now().Add(300 * time.Millisecond))
+		c.SetDeadline(time.Now().Add(time.Second))
 		go func() {
 			time.Sleep(20 * time.Millisecond)
 			c.SetDeadline(time.Time{})
-			time.Sleep(500 * time.Millisecond)
+			time.Sleep(1300 * time.Millisecond) // past the first deadline
 			s.Write([]byte("cleared"))
 		}()
 		return []ioResult{readOnce(c)}

@@ -23,7 +23,8 @@ type provRecv struct {
 	ok      bool // the pool exists: use this mode
 	req     *ring.Request
 	armed   bool
-	pending []chunk // received, not yet read
+	pending []chunk // received, not yet read (from phead on)
+	phead   int
 	eof     bool    // the peer shut down; after pending
 	err     int32   // a receive error (-errno), reported after pending
 }
@@ -43,7 +44,7 @@ func newProvRecv(l *ring.Loop) *provRecv {
 func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 	p := c.recv
 	for {
-		if len(p.pending) > 0 {
+		if p.phead < len(p.pending) {
 			return p.copyOut(b), nil
 		}
 		switch {
@@ -72,7 +73,7 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 		if !ok {
 			p.armed = false
 			p.pool.disarm(p.req)
-			if len(p.pending) > 0 || p.eof || p.err != 0 {
+			if p.phead < len(p.pending) || p.eof || p.err != 0 {
 				continue
 			}
 			if wc.ended() {
@@ -93,7 +94,7 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 			// Every buffer is held by some conn: receive this once
 			// straight into b, re-arm on a later Read.
 			p.pool.noteStarved()
-			if cqe.More() || len(p.pending) > 0 {
+			if cqe.More() || p.phead < len(p.pending) {
 				continue
 			}
 			p.drain()
@@ -108,21 +109,23 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 }
 
 // copyOut copies pending data into b and gives consumed buffers back.
+// The pending array is reused once empty, so a steady stream of Reads
+// allocates nothing.
 func (p *provRecv) copyOut(b []byte) int {
 	n := 0
-	for n < len(b) && len(p.pending) > 0 {
-		ch := &p.pending[0]
+	for n < len(b) && p.phead < len(p.pending) {
+		ch := &p.pending[p.phead]
 		k := copy(b[n:], ch.data)
 		n += k
 		ch.data = ch.data[k:]
 		if len(ch.data) == 0 {
 			p.pool.put(ch.bid)
-			p.pending[0] = chunk{}
-			p.pending = p.pending[1:]
+			*ch = chunk{}
+			p.phead++
 		}
 	}
-	if len(p.pending) == 0 {
-		p.pending = p.pending[:0:0] // drop the consumed prefix's array
+	if p.phead == len(p.pending) {
+		p.pending, p.phead = p.pending[:0], 0
 	}
 	return n
 }
@@ -156,9 +159,9 @@ func (p *provRecv) stop() {
 		p.req.Cancel()
 		p.drain()
 	}
-	for _, ch := range p.pending {
+	for _, ch := range p.pending[p.phead:] {
 		p.pool.put(ch.bid)
 	}
-	p.pending = nil
+	p.pending, p.phead = nil, 0
 	p.req = nil // not Released: see bufPool.arm
 }

@@ -17,9 +17,12 @@ import (
 // on each connection (one goroutine per connection, Read then Write, the
 // code of examples/echo); -conns client connections each send a -size
 // message and read it back, in a closed loop, for -duration. The server
-// runs on uringnet (engine "uring": multishot accept, recv and send on the
-// Loop; "uring-provided": the same with uringnet.RecvProvided) or on
-// package net (engine "net"); the load client is the same net client for
+// runs on uringnet or on package net (engine "net"). uringnet engines:
+// "uring" is uringnet's defaults (its own shared-mode Loop, multishot
+// recv into provided buffers); "uring-direct" receives with one recv per
+// Read (RecvDirect); "uring-owner" runs on an owner-mode Loop
+// (SINGLE_ISSUER|DEFER_TASKRUN, one locked thread enters for everyone),
+// made for the run. The load client is the same net client for
 // every engine, in the same process, so the two servers are compared under
 // the same load on the same CPUs. Throughput is round trips per second;
 // latency is one round trip as the client sees it. Each echoed message is
@@ -34,18 +37,21 @@ func (echoWorkload) Describe() string {
 	return "TCP echo on loopback, -conns connections x -size bytes: uringnet server vs net server, same net client"
 }
 
-func (echoWorkload) Engines() []string { return []string{"uring", "uring-provided", "net"} }
+func (echoWorkload) Engines() []string {
+	return []string{"uring", "uring-direct", "uring-owner", "net"}
+}
 
 func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration"} }
 
-// Defaults are the issue's two comparison points and a 4 KiB row, 1.5 s
-// each.
+// Defaults are the issue's two comparison points, each with uringnet's
+// defaults and with an owner-mode Loop, 1 s each.
 func (echoWorkload) Defaults() []Comparison {
-	d := 1500 * time.Millisecond
+	d := time.Second
 	return []Comparison{
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target >= 1.2x"},
+		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target p50 <= 1.2x net's"},
-		{Params: Params{Conns: 64, Size: 4096, Duration: d}, Uring: "uring", Baseline: "net"},
+		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target p50 <= 1.2x net's"},
 	}
 }
 
@@ -59,8 +65,15 @@ func (echoWorkload) Run(engine string, p Params) (Result, error) {
 	switch engine {
 	case "uring":
 		ln, err = uringnet.Listen("tcp", "127.0.0.1:0")
-	case "uring-provided":
-		ln, err = (&uringnet.Config{Recv: uringnet.RecvProvided}).Listen("tcp", "127.0.0.1:0")
+	case "uring-direct":
+		ln, err = (&uringnet.Config{Recv: uringnet.RecvDirect}).Listen("tcp", "127.0.0.1:0")
+	case "uring-owner":
+		var l *ring.Loop
+		l, err = ring.NewLoop(ring.WithMode(ring.ModeOwner), ring.WithEntries(uringnet.DefaultLoopEntries), ring.WithLoopCQSize(uringnet.DefaultLoopCQ))
+		if err == nil {
+			defer l.Close()
+			ln, err = (&uringnet.Config{Loop: l}).Listen("tcp", "127.0.0.1:0")
+		}
 	case "net":
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	default:
