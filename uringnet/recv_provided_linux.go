@@ -25,8 +25,8 @@ type provRecv struct {
 	armed   bool
 	pending []chunk // received, not yet read (from phead on)
 	phead   int
-	eof     bool    // the peer shut down; after pending
-	err     int32   // a receive error (-errno), reported after pending
+	eof     bool  // the peer shut down; after pending
+	err     int32 // a receive error (-errno), reported after pending
 }
 
 type chunk struct {
