@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringos"
@@ -33,7 +34,9 @@ func (statWorkload) Describe() string {
 	return "lstat of 10,000 files: uringos.LstatAll (-batch paths per submission) vs os.Lstat from 1 and from -goroutines goroutines"
 }
 
-func (statWorkload) Engines() []string { return []string{"uring", "os", "os-parallel"} }
+// Engines: "ring" is the same batched statx on a raw ring.Ring without the
+// Loop (one goroutine owns the ring), to show what the Loop costs.
+func (statWorkload) Engines() []string { return []string{"uring", "ring", "os", "os-parallel"} }
 
 func (statWorkload) Flags() []string { return []string{"batch", "ops", "goroutines", "setup"} }
 
@@ -112,6 +115,16 @@ func (statWorkload) Run(engine string, p Params) (Result, error) {
 			done += n
 		}
 		res = m.Stop(p.Ops)
+	case "ring":
+		flags, err := parseSetup(p.Setup)
+		if err != nil {
+			return Result{Params: p}, err
+		}
+		r, err := statRing(paths, p.Ops, flags, check)
+		if err != nil {
+			return Result{Params: p}, err
+		}
+		res = r
 	case "os", "os-parallel":
 		g := p.Goroutines
 		var wg sync.WaitGroup
@@ -192,4 +205,61 @@ func statTree() ([]string, error) {
 		}
 	})
 	return t.paths, t.err
+}
+
+// statRing is the ring engine: -ops lstat calls as IORING_OP_STATX on a
+// raw 256-entry ring, the SQ refilled after each reap, paths converted
+// before the measured section, like uringos.LstatAll does.
+func statRing(paths []string, ops int64, flags ring.SetupFlags, check func(int64, os.FileMode, error) error) (Result, error) {
+	runtime.LockOSThread() // SINGLE_ISSUER in -setup needs one thread
+	defer runtime.UnlockOSThread()
+	r, err := ring.New(256, ring.WithFlags(flags))
+	if err != nil {
+		return Result{}, err
+	}
+	defer r.Close()
+	cpaths := make([]*byte, len(paths))
+	for i, p := range paths {
+		if cpaths[i], err = ring.PathBytes(p); err != nil {
+			return Result{}, err
+		}
+	}
+	stx := make([]ring.Statx, 256) // one per SQ entry: user_data is the slot
+	free := make([]uint64, 0, 256)
+	for i := range 256 {
+		free = append(free, uint64(i))
+	}
+	cqes := make([]ring.CQE, 256)
+	m := startMeter()
+	var sub, done int64
+	for done < ops {
+		for sub < ops && len(free) > 0 {
+			sqe := r.GetSQE()
+			if sqe == nil {
+				break
+			}
+			slot := free[len(free)-1]
+			free = free[:len(free)-1]
+			sqe.PrepStatx(-100, cpaths[sub%int64(len(paths))], 0x100, 0x7ff, &stx[slot]) // AT_FDCWD, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS
+			sqe.SetUserData(slot)
+			sub++
+		}
+		if _, err := r.SubmitAndWait(1); err != nil {
+			return Result{}, err
+		}
+		n := r.PeekBatch(cqes)
+		for _, c := range cqes[:n] {
+			var err error
+			if c.Res < 0 {
+				err = syscall.Errno(-c.Res)
+			}
+			st := &stx[c.UserData]
+			if err := check(statxSize(st), statxMode(st), err); err != nil {
+				return Result{}, err
+			}
+			free = append(free, c.UserData)
+		}
+		done += int64(n)
+	}
+	return m.Stop(ops), nil
 }
