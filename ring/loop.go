@@ -51,11 +51,18 @@ type Loop struct {
 	reaperIdle atomic.Bool
 	reaperWake chan struct{}
 
+	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
+	// enters on behalf of submitters that did not enter themselves.
+	flushScheduled atomic.Bool
+	flusherWake    chan struct{}
+	flusherDone    chan struct{}
+
 	adm      admission // user requests: CQ entries minus reserve
 	internal admission // the Loop's own cancels
 	slots    slotTable
 	inflight atomic.Int64 // user requests bound to slots
 	maxInfl  atomic.Int64 // high-water mark of inflight
+	users    atomic.Int64 // requests submitted whose result was not yet collected by Wait/Next
 	cseq     uint64       // under cqMu: resolutions so far (tests check order)
 	intern   atomic.Int64 // internal SQEs whose CQE has not arrived
 
@@ -133,7 +140,8 @@ func NewLoop(opts ...LoopOption) (*Loop, error) {
 		cfg.spin = defaultSpin(mode)
 	}
 	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{}),
-		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch)}
+		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch),
+		flusherWake: make(chan struct{}, 1), flusherDone: make(chan struct{})}
 	var err error
 	if mode == ModeOwner {
 		err = l.startOwner()
@@ -174,6 +182,11 @@ func (l *Loop) adopt(r *Ring) error {
 	}
 	if r.Features()&FeatNoDrop == 0 {
 		return &NotSupportedError{What: "IORING_FEAT_NODROP", Kernel: KernelVersion{5, 5}}
+	}
+	if l.cfg.iowqSet {
+		if _, _, err := r.RegisterIOWQMaxWorkers(l.cfg.iowq[0], l.cfg.iowq[1]); err != nil {
+			return err
+		}
 	}
 	l.ring, l.probe = r, p
 	l.sqEntries, l.cqEntries = r.SQEntries(), r.CQEntries()
@@ -280,9 +293,16 @@ func (l *Loop) close() error {
 	defer t.Stop()
 	for {
 		l.cancelAll()
+		if l.mode == ModeShared {
+			// A reaper parked for lack of work must see closing (Dekker
+			// pair: closing is stored above, reaperIdle loaded here).
+			l.kickReaper()
+		}
 		select {
 		case <-l.runDone:
 			if l.mode == ModeShared {
+				close(l.flusherWake)
+				<-l.flusherDone
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()
 				l.ringClosed = true
@@ -311,6 +331,8 @@ func (l *Loop) noteFatal(err error) {
 	l.adm.close()
 	if l.mode == ModeOwner {
 		l.ownerKick()
+	} else {
+		l.kickReaper()
 	}
 }
 

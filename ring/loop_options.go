@@ -34,14 +34,17 @@ func (m LoopMode) String() string {
 type LoopOption func(*loopConfig)
 
 type loopConfig struct {
-	entries  uint32
-	cqSize   uint32
-	mode     LoopMode
-	sqPoll   bool
-	sqIdle   time.Duration
-	spin     time.Duration
-	spinSet  bool
-	ringOpts []Option
+	entries     uint32
+	cqSize      uint32
+	mode        LoopMode
+	sqPoll      bool
+	sqIdle      time.Duration
+	spin        time.Duration
+	spinSet     bool
+	flushPolicy flushPolicy
+	iowq        [2]uint32
+	iowqSet     bool
+	ringOpts    []Option
 }
 
 // WithEntries sets the number of SQ entries (default 256).
@@ -78,4 +81,22 @@ func WithSpin(d time.Duration) LoopOption {
 // *SetupError.
 func WithRingOptions(opts ...Option) LoopOption {
 	return func(c *loopConfig) { c.ringOpts = append(c.ringOpts, opts...) }
+}
+
+// WithEagerFlush makes every submitter enter the kernel itself (batching
+// only what other goroutines publish while an enter is in progress),
+// instead of deferring to the flusher when many requests are in flight.
+// For measurements (docs/heuristics.md); shared mode only.
+func WithEagerFlush() LoopOption { return func(c *loopConfig) { c.flushPolicy = flushEager } }
+
+// WithIOWQMaxWorkers caps the kernel's io-wq worker threads that serve
+// the Loop's requests (IORING_REGISTER_IOWQ_MAX_WORKERS, 5.15): bounded
+// workers run regular-file and block I/O that cannot complete without
+// blocking (an O_DIRECT read the device queue cannot take at once, a
+// buffered read that misses the page cache), unbounded ones run requests
+// that may block forever. They are threads of the process, so the cap
+// bounds its thread count. 0 leaves a limit at the kernel's default
+// (bounded: 4x the CPUs; unbounded: RLIMIT_NPROC).
+func WithIOWQMaxWorkers(bounded, unbounded uint32) LoopOption {
+	return func(c *loopConfig) { c.iowq, c.iowqSet = [2]uint32{bounded, unbounded}, true }
 }

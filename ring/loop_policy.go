@@ -35,3 +35,32 @@ func defaultSpin(m LoopMode) time.Duration {
 func cancelReserve(cq uint32) int {
 	return max(2, min(64, int(cq/16)))
 }
+
+// flushNow decides, in shared mode, whether the goroutine that just
+// published SQEs enters the kernel itself (eager: lowest latency, one
+// enter per op when few goroutines submit) or leaves it to the flusher
+// goroutine, which yields first so that the other runnable submitters
+// join the batch (deferred: fewer, larger enters when many goroutines
+// submit). Deferred only when enough requests are in flight for a batch
+// to form, and never past the high-water mark of pending SQEs.
+func (l *Loop) flushNow() bool {
+	if l.cfg.flushPolicy == flushEager {
+		return true
+	}
+	pend := l.published.Load() - l.submitted.Load()
+	return pend >= uint64(l.sqEntries/4) || l.users.Load() < deferBelowUsers
+}
+
+// deferBelowUsers: with fewer requests submitted and not yet collected by
+// their waiters than this, submitters enter themselves. Collected, not
+// completed: ops that complete inside the enter (NOPs, cached reads) are
+// never in flight for long, but their woken waiters, about to submit
+// again, show how many goroutines use the Loop.
+const deferBelowUsers = 4
+
+type flushPolicy int
+
+const (
+	flushAuto  flushPolicy = iota // flushNow decides
+	flushEager                    // every submitter enters (group commit only)
+)

@@ -141,6 +141,9 @@ func (r *Request) finish() {
 		r.pinner.Unpin()
 		r.pinned = false
 	}
+	if r.state.Load() == reqInFlight {
+		r.loop.users.Add(-1)
+	}
 	r.state.Store(reqDone)
 }
 

@@ -24,7 +24,34 @@ func (l *Loop) startShared() error {
 		return err
 	}
 	go l.reaper()
+	go l.flusher()
 	return nil
+}
+
+// flusher submits on behalf of goroutines that published SQEs and did not
+// enter (loop_policy.go, flushNow). Woken, it first yields, so that the
+// goroutines already runnable on this P publish their SQEs too and one
+// enter carries them all; that is the "submit when the thread is about to
+// go idle" of monoio and tokio-uring, approximated with the Go scheduler's
+// run queue.
+func (l *Loop) flusher() {
+	defer close(l.flusherDone)
+	for range l.flusherWake {
+		runtime.Gosched()
+		l.flushScheduled.Store(false)
+		l.flush()
+		l.tryReap()
+	}
+}
+
+// scheduleFlush makes the flusher run soon, once per batch.
+func (l *Loop) scheduleFlush() {
+	if !l.flushScheduled.Load() && l.flushScheduled.CompareAndSwap(false, true) {
+		select {
+		case l.flusherWake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // reaper is the shared mode's CQ goroutine. While requests are in flight

@@ -57,12 +57,14 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	if k > 1 {
 		g = newGroup(reqs)
 	}
+	l.users.Add(int64(k))
 	if n := l.inflight.Add(int64(k)); n > l.maxInfl.Load() {
 		l.raiseMax(n)
 	}
 	l.sqMu.Lock()
 	if l.closed || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
 		l.sqMu.Unlock()
+		l.users.Add(-int64(k))
 		l.inflight.Add(-int64(k))
 		l.adm.release(int64(k))
 		l.unclaim(reqs, k)
@@ -160,10 +162,16 @@ func (l *Loop) kick() {
 		l.ownerKick()
 		return
 	}
-	l.kickReaper()
 	if !l.cfg.sqPoll {
-		l.flush()
-	} else if l.ring.sqFlags()&SQNeedWakeup != 0 {
+		if l.flushNow() {
+			l.flush()
+		} else {
+			l.scheduleFlush()
+		}
+		return
+	}
+	l.kickReaper()
+	if l.ring.sqFlags()&SQNeedWakeup != 0 {
 		// The poller sleeps: wake it (read after the tail store, which
 		// Go's sequentially consistent atomics order).
 		l.enter(0, 0, EnterSQWakeup)
@@ -173,7 +181,7 @@ func (l *Loop) kick() {
 // flushFor is called before a goroutine parks on r: r's SQE must be in the
 // kernel's hands, not only published.
 func (l *Loop) flushFor(r *Request) {
-	if l.mode == ModeShared && !l.cfg.sqPoll && l.submitted.Load() < r.seq {
+	if l.mode == ModeShared && !l.cfg.sqPoll && l.submitted.Load() < r.seq && !l.flushScheduled.Load() {
 		l.flush()
 	}
 }
@@ -211,6 +219,12 @@ func (l *Loop) submitLocked() bool {
 		// Many ops (cached reads, NOPs) complete inside the enter: route
 		// their CQEs now instead of waking the reaper's thread for them.
 		l.tryReap()
+		// Only what is still in flight needs the reaper to wait in the
+		// kernel. (Dekker pair with the reaper's idle check: inflight was
+		// raised at Submit, before this load of reaperIdle.)
+		if l.inflight.Load()+l.intern.Load() > 0 {
+			l.kickReaper()
+		}
 	}
 	return err == nil
 }
