@@ -174,7 +174,7 @@ func openRandread(path string, size int64, bs int, direct bool) (*os.File, int64
 	}
 	flags := os.O_RDONLY
 	if direct {
-		flags |= syscall.O_DIRECT
+		flags |= oDirect
 	}
 	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {
