@@ -103,7 +103,7 @@ func (c *Conn) readDirect(p []byte, wc waitCtx) (int, error) {
 	case res == 0:
 		return 0, io.EOF
 	}
-	return 0, c.opError("read", errnoError("read", res))
+	return 0, c.opError("read", c.ioErrno("read", res))
 }
 
 // run submits r and waits for its result. A wait that ended through wc
@@ -162,7 +162,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 		case err != nil:
 			return n, c.opError("write", err)
 		case res < 0:
-			return n, c.opError("write", errnoError("write", res))
+			return n, c.opError("write", c.ioErrno("write", res))
 		case res == 0:
 			return n, c.opError("write", io.ErrUnexpectedEOF)
 		}

@@ -26,6 +26,15 @@ func (c *Config) DialContext(ctx context.Context, network, address string) (net.
 	}
 	var first error
 	for i, sa := range sas {
+		if err := ctx.Err(); err != nil {
+			// As net does, a context that has ended stops the dial before
+			// the next attempt (a connect to loopback can complete inside
+			// the submit, before the Loop looks at the context).
+			if first == nil {
+				first = &net.OpError{Op: "dial", Net: network, Addr: raddrs[i], Err: dialContextError(err)}
+			}
+			break
+		}
 		fam.domain = domainOf(sa)
 		conn, err := c.connect(ctx, l, sa, raddrs[i], fam)
 		if err == nil {

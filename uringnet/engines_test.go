@@ -1,6 +1,7 @@
 package uringnet_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,18 +20,19 @@ import (
 
 // engine is a way to listen and dial.
 type engine struct {
-	name   string
-	listen func(network, address string) (net.Listener, error)
-	dial   func(network, address string) (net.Conn, error)
+	name    string
+	listen  func(network, address string) (net.Listener, error)
+	dial    func(network, address string) (net.Conn, error)
+	dialCtx func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 var (
-	netEngine  = engine{"net", net.Listen, net.Dial}
-	uringnetEn = engine{"uringnet", uringnet.Listen, uringnet.Dial}
+	netEngine  = engine{"net", net.Listen, net.Dial, (&net.Dialer{}).DialContext}
+	uringnetEn = engine{"uringnet", uringnet.Listen, uringnet.Dial, uringnet.DialContext}
 	direct     = &uringnet.Config{Recv: uringnet.RecvDirect}
 	zeroCopy   = &uringnet.Config{ZeroCopy: 64 << 10}
-	directEn   = engine{"uringnet-direct", direct.Listen, direct.Dial}
-	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial}
+	directEn   = engine{"uringnet-direct", direct.Listen, direct.Dial, direct.DialContext}
+	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial, zeroCopy.DialContext}
 )
 
 // engines are the engines every comparison runs on; the first is the
@@ -109,6 +111,10 @@ func kind(err error) string {
 		s += "deadline exceeded"
 	case errors.Is(err, net.ErrClosed):
 		s += "closed"
+	case errors.Is(err, context.Canceled):
+		s += "context canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		s += "context deadline exceeded"
 	case errors.As(err, &errno):
 		s += "errno " + errnoName(errno)
 	default:

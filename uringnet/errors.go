@@ -56,3 +56,14 @@ func (timeoutError) Error() string        { return "i/o timeout" }
 func (timeoutError) Timeout() bool        { return true }
 func (timeoutError) Temporary() bool      { return true }
 func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// ioErrno is the error of a failed read or write: the errno, unless the
+// conn has been closed meanwhile, in which case it is net.ErrClosed, as
+// for net (Close may reset the connection, see Conn.waitCalls, and the
+// blocked call then sees ECONNRESET before its cancel).
+func (c *Conn) ioErrno(call string, res int32) error {
+	if c.closed.Load() {
+		return net.ErrClosed
+	}
+	return errnoError(call, res)
+}

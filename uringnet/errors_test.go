@@ -1,7 +1,9 @@
 package uringnet_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"regexp"
@@ -66,6 +68,30 @@ var errScenarios = []errScenario{
 		_, werr := c.Write([]byte("after reset"))
 		return []errResult{describe(rerr), describe(werr),
 			{Kind: map[bool]string{true: "errors.Is ECONNRESET", false: "not ECONNRESET"}[errors.Is(rerr, syscall.ECONNRESET)]}}
+	}},
+	{"Close while a Read and a Write are blocked", func(t *testing.T, e engine) []errResult {
+		c, _ := pair(t, e, "tcp", "127.0.0.1:0")
+		rerr, werr := make(chan error, 1), make(chan error, 1)
+		go func() { _, err := c.Read(make([]byte, 10)); rerr <- err }()
+		go func() { _, err := c.Write(make([]byte, 64<<20)); werr <- err }() // fills the socket
+		time.Sleep(50 * time.Millisecond)
+		cerr := c.Close()
+		return []errResult{describe(cerr), describe(<-rerr), describe(<-werr)}
+	}},
+	{"dial with a cancelled context, and with a passed deadline", func(t *testing.T, e engine) []errResult {
+		ln, err := e.listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, cerr := e.dialCtx(ctx, "tcp", ln.Addr().String())
+		ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		defer cancel()
+		_, derr := e.dialCtx(ctx, "tcp", ln.Addr().String())
+		return []errResult{describe(cerr), {Kind: fmt.Sprint(errors.Is(cerr, context.Canceled))},
+			describe(derr), {Kind: fmt.Sprint(errors.Is(derr, context.DeadlineExceeded))}}
 	}},
 	{"listen on an address in use", func(t *testing.T, e engine) []errResult {
 		ln, err := e.listen("tcp", "127.0.0.1:0")

@@ -53,7 +53,7 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 		case p.err != 0:
 			err := p.err
 			p.err = 0
-			return 0, c.opError("read", errnoError("read", err))
+			return 0, c.opError("read", c.ioErrno("read", err))
 		}
 		if !p.armed {
 			if p.req == nil {
