@@ -5,9 +5,12 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,6 +33,7 @@ type File struct {
 	mu     sync.Mutex
 	closed bool
 	ops    sync.WaitGroup // operations in flight; Close waits for them
+	active atomic.Int32   // how many: Close cancels them if any
 
 	posMu sync.Mutex // serialises Read/Write/Seek, which move the offset
 	dir   *dirReader // ReadDir state, created by the first ReadDir
@@ -132,13 +136,40 @@ func (f *File) begin(op string) error {
 		return &fs.PathError{Op: op, Path: f.name, Err: os.ErrClosed}
 	}
 	f.ops.Add(1)
+	f.active.Add(1)
 	return nil
 }
 
-func (f *File) end() { f.ops.Done() }
+func (f *File) end() {
+	f.active.Add(-1)
+	f.ops.Done()
+}
+
+// isClosed reports whether Close has begun.
+func (f *File) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+// ioErr is the error of a failed read or write: ECANCELED after Close
+// began means Close cancelled the operation, which os reports as
+// os.ErrClosed.
+func (f *File) ioErr(err error) error {
+	err = errnoOf(err)
+	if err == syscall.ECANCELED && f.isClosed() {
+		return os.ErrClosed
+	}
+	return err
+}
 
 // Close closes the file (IORING_OP_CLOSE, 5.6) after the operations in
-// flight on it have finished. A second Close returns an error wrapping
+// flight on it have finished. Operations that wait for the descriptor to
+// become ready (a read of an empty pipe) would wait forever, so Close
+// cancels them (IORING_OP_ASYNC_CANCEL by fd, 5.19) and they return
+// os.ErrClosed, as a Read blocked in os's poller does when its File is
+// closed; operations already running (a read of a regular file in an
+// io-wq worker) complete. A second Close returns an error wrapping
 // os.ErrClosed, as with os.
 func (f *File) Close() error {
 	if f == nil {
@@ -154,7 +185,7 @@ func (f *File) Close() error {
 	}
 	f.closed = true
 	f.mu.Unlock()
-	f.ops.Wait()
+	f.waitOps()
 	// close(2) releases the descriptor even when it reports an error, so
 	// it is never retried (as os does not).
 	_, err := future.Close(f.fd).Await(context.Background(), f.sys.loop)
@@ -163,6 +194,34 @@ func (f *File) Close() error {
 	}
 	return nil
 }
+
+// waitOps waits until no operation is in flight on f, cancelling those
+// that wait on the descriptor. An operation that registered just before
+// Close but had not been submitted when the cancel went out is caught by
+// the next cancel, sent every closeRecancel.
+func (f *File) waitOps() {
+	if f.active.Load() == 0 {
+		f.ops.Wait()
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		f.ops.Wait()
+		close(done)
+	}()
+	for {
+		// ENOENT (nothing to cancel) and EALREADY (running) are fine.
+		future.CancelFd(f.fd, ring.CancelAll).Await(context.Background(), f.sys.loop)
+		select {
+		case <-done:
+			return
+		case <-time.After(closeRecancel):
+		}
+	}
+}
+
+// closeRecancel is how often Close repeats its cancel while it waits.
+const closeRecancel = 20 * time.Millisecond
 
 // retryEINTR runs op until it does not fail with EINTR, as os's
 // ignoringEINTR does for the system calls it wraps.

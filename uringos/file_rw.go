@@ -41,7 +41,10 @@ func (f *File) once(write bool, p []byte, off int64) (int, error) {
 		if err != nil && (isEINTR(err) || errors.Is(err, syscall.EAGAIN)) {
 			continue
 		}
-		return n, errnoOf(err)
+		if err != nil {
+			return n, f.ioErr(err)
+		}
+		return n, nil
 	}
 }
 
@@ -72,7 +75,7 @@ func (f *File) pio(write bool, p []byte, off int64) (int, error) {
 			}
 			switch {
 			case e != nil:
-				err, contiguous = errnoOf(e), false
+				err, contiguous = f.ioErr(e), false
 			case m < lens[i]:
 				n += m
 				contiguous = false
@@ -292,7 +295,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 				cur ^= 1
 				continue
 			}
-			return total, &fs.PathError{Op: "read", Path: f.name, Err: errnoOf(err)}
+			return total, &fs.PathError{Op: "read", Path: f.name, Err: f.ioErr(err)}
 		}
 		if m == 0 {
 			return total, nil
@@ -344,7 +347,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 		}
 		total += int64(m)
 		if err != nil && writeErr == nil {
-			writeErr = &fs.PathError{Op: "write", Path: f.name, Err: errnoOf(err)}
+			writeErr = &fs.PathError{Op: "write", Path: f.name, Err: f.ioErr(err)}
 		}
 	}
 	for cur := 0; ; cur ^= 1 {

@@ -7,16 +7,22 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringos"
 )
 
-// TestCloseWaitsForInFlightRead: Close on a File whose Read is blocked
-// (an empty pipe) returns only after that Read has returned, and the Read
-// gets its data; later calls fail with os.ErrClosed.
-func TestCloseWaitsForInFlightRead(t *testing.T) {
+// TestCloseEndsBlockedRead: Close on a File whose Read is blocked on an
+// empty pipe cancels that Read, which returns os.ErrClosed in a
+// *fs.PathError (as os does), and Close returns only after it.
+func TestCloseEndsBlockedRead(t *testing.T) {
+	l, err := ring.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -27,53 +33,61 @@ func TestCloseWaitsForInFlightRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Close()
-	f := uringos.NewFile(uintptr(rfd), "pipe")
-	type result struct {
-		N    int
-		Data string
-		Err  error
-	}
-	events := make(chan string, 3)
-	readDone := make(chan result, 1)
-	started := make(chan struct{})
+	f := uringos.On(l).NewFile(uintptr(rfd), "pipe")
+	events := make(chan string, 2)
+	readErr := make(chan error, 1)
 	go func() {
-		b := make([]byte, 16)
-		close(started)
-		n, err := f.Read(b)
+		_, err := f.Read(make([]byte, 16))
 		events <- "read returned"
-		readDone <- result{n, string(b[:n]), err}
+		readErr <- err
 	}()
-	<-started
-	closeDone := make(chan error, 1)
-	go func() {
-		// Close may begin before or after Read registered; either way the
-		// Read must not see a closed descriptor.
-		err := f.Close()
-		events <- "close returned"
-		closeDone <- err
-	}()
-	if _, err := w.Write([]byte("hello")); err != nil {
-		t.Fatal(err)
+	for l.Stats().InFlight == 0 { // the Read is in the kernel, waiting for data
+		time.Sleep(time.Millisecond)
 	}
-	res := <-readDone
-	cerr := <-closeDone
-	first := <-events
-	if res.Err != nil && errors.Is(res.Err, os.ErrClosed) {
-		// Close won the race before Read registered: Read was refused, not cut off.
-		t.Logf("Close began before Read: Read refused with %v", res.Err)
-	} else {
-		if diff := cmp.Diff(result{5, "hello", nil}, res, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
-			t.Errorf("Read (-want +got):\n%s", diff)
-		}
-		if first != "read returned" {
-			t.Errorf("Close returned before the Read in flight")
-		}
+	if err := f.Close(); err != nil {
+		t.Errorf("Close: %v", err)
 	}
-	if cerr != nil {
-		t.Errorf("Close: %v", cerr)
+	events <- "close returned"
+	err = <-readErr
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Op != "read" || pe.Path != "pipe" || pe.Err != os.ErrClosed {
+		t.Errorf("blocked Read after Close: %v, want *fs.PathError{read pipe os.ErrClosed}", err)
+	}
+	if first := <-events; first != "read returned" {
+		t.Errorf("Close returned before the Read in flight")
 	}
 	if _, err := f.Read(make([]byte, 1)); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("Read after Close: %v, want os.ErrClosed", err)
+	}
+	if l.Stats().InFlight != 0 {
+		t.Errorf("requests still in flight after Close: %d", l.Stats().InFlight)
+	}
+}
+
+// TestCloseLetsRunningReadFinish: a Read with data to return is not cut
+// short by a Close that follows it.
+func TestCloseLetsRunningReadFinish(t *testing.T) {
+	root, _ := tree(t)
+	f, err := uringos.Open(root + "/sub/deep/c.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(root + "/sub/deep/c.bin")
+	got := make([]byte, len(want))
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.ReadAt(got, 0)
+		done <- err
+	}()
+	cerr := f.Close()
+	rerr := <-done
+	if errors.Is(rerr, os.ErrClosed) {
+		t.Logf("Close won the race: ReadAt was refused before it started")
+	} else if rerr != nil || string(got) != string(want) {
+		t.Errorf("ReadAt racing Close: %v (equal %v)", rerr, string(got) == string(want))
+	}
+	if cerr != nil {
+		t.Errorf("Close: %v", cerr)
 	}
 }
 
