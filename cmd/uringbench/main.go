@@ -41,7 +41,7 @@ func main() {
 type options struct {
 	workload, engine, svg string
 	cpuprofile            string
-	json, list            bool
+	json, list, inprocess bool
 	reps                  int
 	set                   map[string]bool // parameter flags given on the command line
 }
@@ -68,7 +68,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.svg, "svg", "", "write a bar chart of the ratios to this SVG file")
 	fs.IntVar(&o.reps, "reps", 0, "repetitions of each comparison, interleaved (default 3; 1 for a single -engine run)")
 	fs.BoolVar(&o.list, "list", false, "list the workloads, their engines and parameters")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile to this file (of the comparisons only with -inprocess)")
+	fs.BoolVar(&o.inprocess, "inprocess", false, "run the comparisons in this process instead of one child process per engine run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -200,8 +201,8 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 			if progress {
 				fmt.Fprintf(stderr, "\r\033[K[%d/%d] %s %s (%s vs %s)", (rep-1)*len(rows)+i+1, reps*len(rows), r.w.Name(), r.label, r.c.Uring, r.c.Baseline)
 			}
-			u, uerr := runOne(r.w, r.c.Uring, r.c.Params, rep, r.uErr, &r.uring, &r.uErr)
-			b, berr := runOne(r.w, r.c.Baseline, r.c.Params, rep, r.bErr, &r.base, &r.bErr)
+			u, uerr := runOne(r.w, r.c.Uring, r.c.Params, rep, o.inprocess, r.uErr, &r.uring, &r.uErr)
+			b, berr := runOne(r.w, r.c.Baseline, r.c.Params, rep, o.inprocess, r.bErr, &r.base, &r.bErr)
 			if uerr == nil && berr == nil && b.OpsPerSec() > 0 {
 				r.ratios = append(r.ratios, u.OpsPerSec()/b.OpsPerSec())
 			}
@@ -251,11 +252,15 @@ var errNotRun = errors.New("not run: failed earlier")
 
 // runOne runs one side of a comparison unless it already failed or was
 // skipped (then it is not retried), and records the outcome.
-func runOne(w Workload, engine string, p Params, rep int, prev error, results *[]Result, firstErr *error) (Result, error) {
+func runOne(w Workload, engine string, p Params, rep int, inprocess bool, prev error, results *[]Result, firstErr *error) (Result, error) {
 	if prev != nil {
 		return Result{}, errNotRun
 	}
-	r, err := safeRun(w, engine, p)
+	run := runChild
+	if inprocess {
+		run = safeRun
+	}
+	r, err := run(w, engine, p)
 	if err != nil {
 		if !isSkip(err) {
 			err = fmt.Errorf("%s %s failed (rep %d): %w", w.Name(), engine, rep, err)

@@ -15,6 +15,14 @@ import (
 // not apply to the run (latency, threads, allocations in another process)
 // are null.
 func jsonLine(out io.Writer, w Workload, engine string, rep int, r Result, err error) error {
+	if r.json != "" { // a child's line: add the repetition, keep the rest
+		line := r.json
+		if rep > 0 {
+			line = strings.TrimSuffix(line, "}") + fmt.Sprintf(`,"rep":%d}`, rep)
+		}
+		_, werr := fmt.Fprintln(out, line)
+		return werr
+	}
 	// Build the object by hand so the keys keep a readable order.
 	var b strings.Builder
 	kv := func(k string, v any) {

@@ -101,6 +101,8 @@ type Result struct {
 	P50, P99 time.Duration // per-op latency; zero when not measured
 	Threads  int           // OS threads of the process at the end; zero when not measured
 	Note     string        // anything the reader must know about this run
+
+	json string // the -json line of a run made in a child process
 }
 
 // OpsPerSec is the throughput.
