@@ -1,0 +1,770 @@
+//go:build linux
+
+package ring_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
+)
+
+// Regression tests for bugs that other Go io_uring libraries shipped
+// (../shared/reference/go-peers.md, sections 3, 5 and 6(b)). Each test is
+// named after the behaviour it proves and would fail on the peer's
+// behaviour; docs/peer-bugs.md maps every peer bug to its test here or
+// elsewhere in the suite.
+
+// hangAfter bounds a test step that a peer's bug turns into a hang. It is a
+// hang detector with a generous margin, not a timing assertion.
+const hangAfter = 60 * time.Second
+
+// mustFinish runs fn and, if it has not returned after hangAfter, crashes
+// the test binary with every goroutine's stack (which show where it hangs).
+// The crash comes from a watchdog goroutine on purpose: a failure reported
+// from the test goroutine would run the test's cleanups, and Loop.Close
+// would hang on the same stuck requests.
+func mustFinish(t *testing.T, what string, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(hangAfter):
+			buf := make([]byte, 1<<20)
+			buf = buf[:runtime.Stack(buf, true)]
+			panic(t.Name() + ": " + what + " hung; goroutines:\n" + string(buf))
+		}
+	}()
+	defer close(done)
+	fn()
+}
+
+// giouring's PrepareLinkTimeout stored the address of a timespec local to
+// the prep, and raw ports put pointers to callers' locals into SQEs
+// (go-peers.md 2.2, 6(b)1): the kernel then reads a dead stack frame, or a
+// stack that moved. Every prep that stores the address of Go memory must
+// move that memory to the heap even when the caller declared it as a
+// local: each case below declares one local, hands it to one prep, and
+// must cost exactly one allocation (the local escaping). A prep that
+// stored the address as a bare uintptr would leave the local on the stack
+// and allocate nothing. TestPrepForcesHeap (prep_test.go) covers PrepTimeout,
+// PrepRead, PrepPipe and PrepReadv the same way; this covers the others.
+// (A kernel round trip cannot show the bug reliably: what a dead frame
+// holds when the kernel reads it is arbitrary, often a valid timespec.)
+func TestPrepMovesCallerLocalsToHeap(t *testing.T) {
+	s := new(ring.SQE)
+	path := new(byte)
+	for name, f := range map[string]func(){
+		"PrepLinkTimeout":       func() { var ts ring.Timespec; s.PrepLinkTimeout(&ts, 0) },
+		"PrepTimeoutUpdate":     func() { var ts ring.Timespec; s.PrepTimeoutUpdate(&ts, 1, 0) },
+		"PrepLinkTimeoutUpdate": func() { var ts ring.Timespec; s.PrepLinkTimeoutUpdate(&ts, 1, 0) },
+		"PrepWrite":             func() { var b [64]byte; s.PrepWrite(0, b[:], 0) },
+		"PrepReadFixed":         func() { var b [64]byte; s.PrepReadFixed(0, b[:], 0, 0) },
+		"PrepWriteFixed":        func() { var b [64]byte; s.PrepWriteFixed(0, b[:], 0, 0) },
+		"PrepWritev":            func() { var v [2]unix.Iovec; s.PrepWritev(0, v[:], 0, 0) },
+		"PrepReadvFixed":        func() { var v [2]unix.Iovec; s.PrepReadvFixed(0, v[:], 0, 0, 0) },
+		"PrepWritevFixed":       func() { var v [2]unix.Iovec; s.PrepWritevFixed(0, v[:], 0, 0, 0) },
+		"PrepMadvise":           func() { var b [64]byte; s.PrepMadvise(b[:], 0) },
+		"PrepProvideBuffers":    func() { var b [64]byte; s.PrepProvideBuffers(b[:], 32, 2, 0, 0) },
+		"PrepOpenat":            func() { var p [8]byte; s.PrepOpenat(0, &p[0], 0, 0) },
+		"PrepOpenatDirect":      func() { var p [8]byte; s.PrepOpenatDirect(0, &p[0], 0, 0, 0) },
+		"PrepOpenat2":           func() { var how ring.OpenHow; s.PrepOpenat2(0, path, &how) },
+		"PrepStatx":             func() { var stx ring.Statx; s.PrepStatx(0, path, 0, 0, &stx) },
+		"PrepRenameat":          func() { var p [8]byte; s.PrepRenameat(0, path, 0, &p[0], 0) },
+		"PrepUnlinkat":          func() { var p [8]byte; s.PrepUnlinkat(0, &p[0], 0) },
+		"PrepMkdirat":           func() { var p [8]byte; s.PrepMkdirat(0, &p[0], 0) },
+		"PrepSymlinkat":         func() { var p [8]byte; s.PrepSymlinkat(path, 0, &p[0]) },
+		"PrepLinkat":            func() { var p [8]byte; s.PrepLinkat(0, &p[0], 0, path, 0) },
+		"PrepFilesUpdate":       func() { var fds [2]int32; s.PrepFilesUpdate(fds[:], 0) },
+		"PrepFutexWait":         func() { var f uint32; s.PrepFutexWait(&f, 0, 0, 0) },
+		"PrepFutexWake":         func() { var f uint32; s.PrepFutexWake(&f, 0, 0, 0) },
+		"PrepFutexWaitv":        func() { var w [1]ring.FutexWaitv; s.PrepFutexWaitv(w[:]) },
+		"PrepPipeDirect":        func() { var fds [2]int32; s.PrepPipeDirect(&fds, 0, 0) },
+		"PrepBind":              func() { var sa unix.RawSockaddrAny; s.PrepBind(0, &sa, 0) },
+		"PrepConnect":           func() { var sa unix.RawSockaddrAny; s.PrepConnect(0, &sa, 0) },
+		"PrepAccept":            func() { var sa unix.RawSockaddrAny; s.PrepAccept(0, &sa, nil, 0) },
+		"PrepAccept/addrlen":    func() { var n uint32; s.PrepAccept(0, nil, &n, 0) },
+		"PrepAcceptDirect":      func() { var sa unix.RawSockaddrAny; s.PrepAcceptDirect(0, &sa, nil, 0, 0) },
+		"PrepAcceptMultishot":   func() { var sa unix.RawSockaddrAny; s.PrepAcceptMultishot(0, &sa, nil, 0) },
+		"PrepSend":              func() { var b [64]byte; s.PrepSend(0, b[:], 0) },
+		"PrepSendto":            func() { var sa unix.RawSockaddrAny; s.PrepSendto(0, nil, 0, &sa, 0) },
+		"PrepSendv":             func() { var v [2]unix.Iovec; s.PrepSendv(0, v[:], 0) },
+		"PrepRecv":              func() { var b [64]byte; s.PrepRecv(0, b[:], 0) },
+		"PrepSendmsg":           func() { var m unix.Msghdr; s.PrepSendmsg(0, &m, 0) },
+		"PrepRecvmsg":           func() { var m unix.Msghdr; s.PrepRecvmsg(0, &m, 0) },
+		"PrepRecvmsgMultishot":  func() { var m unix.Msghdr; s.PrepRecvmsgMultishot(0, &m, 0, 0) },
+		"PrepSendZC":            func() { var b [64]byte; s.PrepSendZC(0, b[:], 0, 0) },
+		"PrepSendZCFixed":       func() { var b [64]byte; s.PrepSendZCFixed(0, b[:], 0, 0, 0) },
+		"PrepSendmsgZC":         func() { var m unix.Msghdr; s.PrepSendmsgZC(0, &m, 0) },
+		"PrepGetsockopt":        func() { var b [8]byte; s.PrepGetsockopt(0, 0, 0, b[:]) },
+		"PrepSetsockopt":        func() { var b [8]byte; s.PrepSetsockopt(0, 0, 0, b[:]) },
+		"PrepEpollCtl":          func() { var ev ring.EpollEvent; s.PrepEpollCtl(0, 0, 0, &ev) },
+		"PrepEpollWait":         func() { var ev [2]ring.EpollEvent; s.PrepEpollWait(0, ev[:]) },
+		"PrepWaitid":            func() { var info ring.Siginfo; s.PrepWaitid(0, 0, &info, 0) },
+		"PrepFsetxattr":         func() { var b [8]byte; s.PrepFsetxattr(0, path, b[:], 0) },
+		"PrepSetxattr":          func() { var p [8]byte; s.PrepSetxattr(&p[0], path, nil, 0) },
+		"PrepFgetxattr":         func() { var b [8]byte; s.PrepFgetxattr(0, path, b[:]) },
+		"PrepGetxattr":          func() { var p [8]byte; s.PrepGetxattr(path, &p[0], nil) },
+	} {
+		if n := testing.AllocsPerRun(10, f); n != 1 {
+			t.Errorf("%s: %v allocations, want 1 (the caller's local must move to the heap)", name, n)
+		}
+	}
+}
+
+// A peer that issues io_uring_enter through RawSyscall (go-uring, and
+// hayabusa's zcall; go-peers.md 5.7) keeps its P while the thread sleeps in
+// the kernel, so one blocked wait stalls a whole GOMAXPROCS slot. A wait
+// that blocks must go through the runtime's syscall path: the goroutine is
+// then in state "syscall". This checks the Ring's own blocking wait, and
+// the enter in which the Loop's reaper (shared mode) or owner (owner mode)
+// sleeps.
+func TestBlockingEnterIsARuntimeSyscall(t *testing.T) {
+	t.Run("Ring.SubmitAndWait", func(t *testing.T) {
+		r := newRing(t, 4)
+		rfd, wfd := testPipe(t)
+		buf := make([]byte, 8)
+		r.GetSQE().PrepRead(int32(rfd), buf, -1)
+		done := make(chan error, 1)
+		go func() {
+			_, err := r.SubmitAndWait(1)
+			done <- err
+		}()
+		waitSyscallState(t, "ring.(*Ring).SubmitAndWait")
+		if _, err := unix.Write(wfd, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, m := range loopModes {
+		t.Run("Loop/"+m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithSpin(0))...)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			req := ring.NewRequest()
+			req.Buf = make([]byte, 8)
+			req.SQE.PrepRead(int32(pr.Fd()), req.Buf, -1)
+			if err := l.Submit(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			runner := "ring.(*Loop).reaper"
+			if m.name == "owner" {
+				runner = "ring.(*Loop).ownerLoop"
+			}
+			waitSyscallState(t, runner)
+			if _, err := pw.Write([]byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := req.Wait(context.Background()); err != nil || c.Res != 1 {
+				t.Fatalf("Wait = %+v, %v", c, err)
+			}
+		})
+	}
+}
+
+// waitSyscallState waits until the goroutine whose stack contains fn is
+// blocked in io_uring_enter in the runtime's syscall state. A goroutine
+// blocked in a raw syscall shows as running instead; the stack dump's
+// stop-the-world then cannot stop it either, so the test hangs until go
+// test's -timeout, whose dump shows that goroutine.
+func waitSyscallState(t *testing.T, fn string) {
+	t.Helper()
+	deadline := time.Now().Add(hangAfter)
+	var last string
+	for time.Now().Before(deadline) {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			if !strings.Contains(g, fn) || !strings.Contains(g, "sysEnter") {
+				continue
+			}
+			last = g
+			header, _, _ := strings.Cut(g, "\n")
+			if strings.Contains(header, "[syscall") {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("no goroutine in %s ever blocked in io_uring_enter in syscall state; last seen:\n%s", fn, last)
+}
+
+// goroutineState returns the state in the stack dump header of the
+// goroutine whose stack contains fn ("syscall", "chan receive", ...), or
+// "" if there is none.
+func goroutineState(fn string) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g, fn+"(") {
+			continue
+		}
+		header, _, _ := strings.Cut(g, "\n")
+		_, state, _ := strings.Cut(header, "[")
+		state, _, _ = strings.Cut(state, "]")
+		return state
+	}
+	return ""
+}
+
+// go-uring's consumer thread waits in io_uring_enter with a 1 ms timeout
+// and gain waits with SubmitAndWaitTimeout(.., 1ms) (go-peers.md 2.2,
+// 2.3, 6(b)4): an idle ring wakes a thousand times a second. An idle Loop
+// must make no io_uring_enter at all: its reaper or owner sleeps until
+// there is work. The test allows a handful of enters over the idle period
+// (a signal can interrupt the sleeping enter, which is then retried), far
+// below the hundreds a 1 ms tick would make.
+func TestLoopIdleMakesNoEnters(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, m.opts...)
+			req := nopReq()
+			if err := l.Submit(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := req.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// Let the reaper/owner finish its spin and go to sleep.
+			var before ring.LoopStats
+			for settled := 0; settled < 5; {
+				time.Sleep(10 * time.Millisecond)
+				s := l.Stats()
+				if s.Enters == before.Enters {
+					settled++
+				} else {
+					settled = 0
+				}
+				before = s
+			}
+			time.Sleep(200 * time.Millisecond)
+			after := l.Stats()
+			if n := after.Enters - before.Enters; n > 5 {
+				t.Errorf("an idle Loop made %d io_uring_enter calls in 200 ms (a timer tick?); stats %+v", n, after)
+			}
+			// hodgesds scans the CQ in a loop with 200 ns sleeps
+			// (go-peers.md 2.6), which makes no enter at all: the idle
+			// runner must also be parked, not running.
+			runner := "ring.(*Loop).reaper"
+			if m.name == "owner" {
+				runner = "ring.(*Loop).ownerLoop"
+			}
+			for i := 0; i < 3; i++ {
+				if state := goroutineState(runner); state == "" || strings.Contains(state, "running") || strings.Contains(state, "runnable") {
+					t.Fatalf("idle Loop runner %s is in state %q, want parked", runner, state)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// Iceber's SubmitRequest makes one io_uring_enter per request, so many
+// goroutines submitting pay one syscall each (go-peers.md 2.1, 6(b)4; the
+// cost is about 7x per op at batch 1 vs 64, section 5.7). The Loop's
+// submissions are group commits: a group goes in with one enter, and
+// requests that concurrent goroutines publish while an enter runs go in
+// together with the next one.
+func TestLoopBatchesSubmissionsAcrossGoroutines(t *testing.T) {
+	l := newTestLoop(t, ring.WithMode(ring.ModeShared), ring.WithEntries(256), ring.WithLoopCQSize(4096))
+	ctx := context.Background()
+
+	// One group of 16: exactly one enter that carries all 16 SQEs.
+	before := l.Stats()
+	group := make([]*ring.Request, 16)
+	for i := range group {
+		group[i] = nopReq()
+	}
+	if err := l.Submit(ctx, group...); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(make([]int32, 16), waitAll(t, group)); diff != "" {
+		t.Fatalf("group results (-want +got):\n%s", diff)
+	}
+	after := l.Stats()
+	if got := [2]uint64{after.SubmitEnters - before.SubmitEnters, after.SQEsSubmitted - before.SQEsSubmitted}; got != [2]uint64{1, 16} {
+		t.Errorf("a 16-request group took %d submitting enters for %d SQEs, want 1 for 16", got[0], got[1])
+	}
+
+	// 64 goroutines, 50 requests each: fewer enters than requests.
+	const goroutines, each = 64, 50
+	before = l.Stats()
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	start := make(chan struct{})
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			reqs := make([]*ring.Request, each)
+			for i := range reqs {
+				reqs[i] = nopReq()
+				if err := l.Submit(ctx, reqs[i]); err != nil {
+					errs <- err
+					return
+				}
+			}
+			for _, r := range reqs {
+				if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+					errs <- errors.New("NOP failed")
+					return
+				}
+				r.Release()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	after = l.Stats()
+	ops, enters := after.SQEsSubmitted-before.SQEsSubmitted, after.SubmitEnters-before.SubmitEnters
+	if ops != goroutines*each || enters >= ops {
+		t.Errorf("%d requests from %d goroutines went in with %d submitting enters, want fewer enters than requests", ops, goroutines, enters)
+	}
+	t.Logf("%d requests, %d submitting enters (%.1f SQEs per enter)", ops, enters, float64(ops)/float64(enters))
+}
+
+// Iceber#26 (WithSQPoll requests never return) and, more generally, a
+// submitter that forgets to wake a sleeping SQ poller, or wakes it with the
+// wrong enter flag: the SQE sits in the SQ forever. After sq_thread_idle
+// the poller sets IORING_SQ_NEED_WAKEUP and sleeps; a Loop submission must
+// then enter with IORING_ENTER_SQ_WAKEUP, so every request completes.
+func TestLoopWakesSleepingSQPoller(t *testing.T) {
+	l, err := ring.NewLoop(ring.WithLoopSQPoll(2 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	sqFlags := func() uint32 {
+		var f uint32
+		_ = l.Do(func(r *ring.Ring) error { f = r.SQFlags(); return nil })
+		return f
+	}
+	for round := 0; round < 3; round++ {
+		mustFinish(t, "waiting for the SQ poller to sleep", func() {
+			for sqFlags()&ring.SQNeedWakeup == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		})
+		req := nopReq()
+		req.SQE.PrepNopInject(int32(round + 1))
+		if err := l.Submit(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		var c ring.CQE
+		mustFinish(t, "a request submitted while the SQ poller slept", func() {
+			c, err = req.Wait(context.Background())
+		})
+		if err != nil || c.Res != int32(round+1) {
+			t.Fatalf("round %d: Wait = %+v, %v", round, c, err)
+		}
+	}
+}
+
+// go-uring's reactor runs callbacks while holding its callback lock, so a
+// callback that queues the follow-up op deadlocks (go-peers.md 2.3, 5.4);
+// Iceber's reaper blocks on the caller's result channel. The Loop runs no
+// user code on its completion path and frees a request's admission credit
+// when its CQE arrives, not when someone reads it. Here 16 goroutines each
+// keep two requests in flight on a Loop that admits only a few: each
+// submits its follow-up (blocking for a credit) while its other request's
+// result is still unread. If reading a result were what freed the credit,
+// every goroutine would block in Submit holding an unread result, and the
+// Loop would deadlock.
+func TestLoopFollowUpSubmitWithUnreadResultsDoesNotDeadlock(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithEntries(4), ring.WithLoopCQSize(16))...)
+			const goroutines, rounds = 16, 200
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			errs := make(chan error, goroutines)
+			mustFinish(t, "re-arming goroutines", func() {
+				for g := 0; g < goroutines; g++ {
+					wg.Add(1)
+					go func(g int) {
+						defer wg.Done()
+						var pending [2]*ring.Request
+						for i := 0; i < rounds; i++ {
+							slot := i % 2
+							if p := pending[slot]; p != nil {
+								c, err := p.Wait(ctx)
+								if err != nil || c.Res != int32(g*rounds+i-2) {
+									errs <- errors.New("wrong result for a re-armed request")
+									return
+								}
+								p.Release()
+							}
+							// The follow-up is submitted while the other
+							// slot's request is in flight or unread.
+							r := ring.NewRequest()
+							r.SQE.PrepNopInject(int32(g*rounds + i))
+							if err := l.Submit(ctx, r); err != nil {
+								errs <- err
+								return
+							}
+							pending[slot] = r
+						}
+						for _, p := range pending {
+							if _, err := p.Wait(ctx); err != nil {
+								errs <- err
+							}
+						}
+					}(g)
+				}
+				wg.Wait()
+			})
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// Iceber delivers each result with a blocking send on the caller's
+// channel, so a caller that does not read stalls every completion on the
+// ring (go-peers.md 2.1). The Loop's delivery never blocks: requests whose
+// results nobody reads yet (three CQs' worth) all complete, the others
+// keep completing, and the unread results are still there afterwards.
+func TestLoopUnreadResultsDoNotStallCompletions(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithEntries(8), ring.WithLoopCQSize(32))...)
+			ctx := context.Background()
+			unread := make([]*ring.Request, 96)
+			mustFinish(t, "submitting requests whose results are not read", func() {
+				for i := range unread {
+					unread[i] = ring.NewRequest()
+					unread[i].SQE.PrepNopInject(int32(i))
+					if err := l.Submit(ctx, unread[i]); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				r := nopReq()
+				if err := l.Submit(ctx, r); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := r.Wait(ctx); err != nil {
+					t.Error(err)
+				}
+			})
+			got := make([]int32, len(unread))
+			want := make([]int32, len(unread))
+			for i, r := range unread {
+				c, err := r.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[i], want[i] = c.Res, int32(i)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("results read late (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// rio counts a multishot op's F_MORE CQEs before it reuses the op, and
+// go-peers.md 6(b)1 makes it the rule: memory an op hands to the kernel is
+// released only on its terminal CQE. A multishot TIMEOUT re-reads its
+// timespec on every expiry. The test drops every reference to the Request
+// and its Timespec except weak pointers, collects garbage while F_MORE
+// CQEs arrive, and checks both are still alive (the Loop holds them); then
+// it cancels, drains to the terminal CQE, and checks the Loop let go.
+func TestLoopKeepsMultishotMemoryUntilTerminalCQEUnderGC(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, m.opts...)
+			if err := l.CheckOp(ring.OpTimeout); err != nil {
+				t.Skip(err)
+			}
+			wreq, wts := submitAbandonedTicker(t, l)
+			for i := 0; i < 5; i++ {
+				runtime.GC()
+				time.Sleep(2 * time.Millisecond) // let a few expiries post F_MORE CQEs
+			}
+			if wts.Value() == nil || wreq.Value() == nil {
+				t.Fatal("the GC collected a multishot request's memory while the kernel still used it")
+			}
+			if ts := *wts.Value(); ts != (ring.Timespec{Nsec: int64(time.Millisecond)}) {
+				t.Fatalf("timespec changed under the kernel: %+v", ts)
+			}
+			req := wreq.Value()
+			req.Cancel()
+			var more, last int
+			var term ring.CQE
+			for {
+				c, ok, err := req.Next(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ok {
+					break
+				}
+				if c.Flags&ring.CQEFMore != 0 {
+					more++
+				} else {
+					last++
+					term = c
+				}
+			}
+			if more == 0 || last != 1 || term.Res != -int32(syscall.ECANCELED) {
+				t.Fatalf("%d F_MORE CQEs, %d terminal (last %+v); want some, then one -ECANCELED", more, last, term)
+			}
+			req = nil
+			for i := 0; i < 10 && wts.Value() != nil; i++ {
+				runtime.GC()
+			}
+			if wts.Value() != nil {
+				t.Error("the Loop still holds the timespec after the terminal CQE")
+			}
+		})
+	}
+}
+
+// submitAbandonedTicker submits a multishot TIMEOUT (every millisecond,
+// no count) whose Request and Timespec the caller only sees weakly.
+//
+//go:noinline
+func submitAbandonedTicker(t *testing.T, l *ring.Loop) (weak.Pointer[ring.Request], weak.Pointer[ring.Timespec]) {
+	ts := &ring.Timespec{Nsec: int64(time.Millisecond)}
+	req := ring.NewRequest()
+	req.SQE.PrepTimeout(ts, 0, ring.TimeoutMultishot)
+	req.Keep = ts
+	if err := l.Submit(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	return weak.Make(req), weak.Make(ts)
+}
+
+// hayabusa-cloud/uring sets SINGLE_ISSUER but never locks an OS thread, so
+// io_uring_register from whichever thread the goroutine is on fails with
+// EEXIST (go-peers.md 2.8, 5.1; the kernel checks submitter_task in
+// __io_uring_register). A register call made through an owner-mode Loop's
+// Do from a goroutine locked to some other thread must run on the owner's
+// thread and succeed.
+func TestLoopOwnerRegistersOnOwnerThread(t *testing.T) {
+	l := newTestLoop(t, ring.WithMode(ring.ModeOwner))
+	rfd, _ := testPipe(t)
+	var errs [2]error
+	onOtherThread(func() {
+		errs[0] = l.Do(func(r *ring.Ring) error { return r.RegisterFiles([]int{rfd}) })
+		errs[1] = l.Do(func(r *ring.Ring) error { return r.UnregisterFiles() })
+	})
+	if diff := cmp.Diff([2]string{"<nil>", "<nil>"}, [2]string{errString(errs[0]), errString(errs[1])}); diff != "" {
+		t.Errorf("RegisterFiles / UnregisterFiles through Do from another thread (-want +got):\n%s", diff)
+	}
+	// The ring still works after the registrations.
+	req := nopReq()
+	if err := l.Submit(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := req.Wait(context.Background()); err != nil || c.Res != 0 {
+		t.Fatalf("NOP after the registrations: %+v, %v", c, err)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// go-uring's QueueWithDeadline queues an op and its LINK_TIMEOUT as two
+// separate SQE reservations and drops the second one's error, so a full SQ
+// leaves the op linked to nothing or to someone else's SQE (go-peers.md
+// 2.3, 6(b)3). Through the Loop an op and its linked timeout are one
+// group: on a 4-entry SQ, with 32 goroutines competing, every pair lands
+// contiguously (a split would make the kernel fail the lone LINK_TIMEOUT
+// with -EINVAL, or run the read unguarded so it never completes), and a
+// group that cannot fit is refused whole before anything is queued.
+func TestLoopOpAndLinkedTimeoutAreNeverSplit(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithEntries(4), ring.WithLoopCQSize(64))...)
+			ctx := context.Background()
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			const goroutines, each = 32, 10
+			type outcome struct{ read, timeout int32 }
+			results := make(chan outcome, goroutines*each)
+			var wg sync.WaitGroup
+			mustFinish(t, "reads guarded by linked timeouts", func() {
+				for g := 0; g < goroutines; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; i < each; i++ {
+							read, lt := ring.NewRequest(), ring.NewRequest()
+							read.Buf = make([]byte, 8)
+							read.SQE.PrepRead(int32(pr.Fd()), read.Buf, -1)
+							read.SQE.SetLink()
+							ts := &ring.Timespec{Nsec: int64(100 * time.Microsecond)}
+							lt.SQE.PrepLinkTimeout(ts, 0)
+							lt.Keep = ts
+							if err := l.Submit(ctx, read, lt); err != nil {
+								t.Error(err)
+								return
+							}
+							rc, err1 := read.Wait(ctx)
+							tc, err2 := lt.Wait(ctx)
+							if err1 != nil || err2 != nil {
+								t.Error(err1, err2)
+								return
+							}
+							results <- outcome{rc.Res, tc.Res}
+						}
+					}()
+				}
+				wg.Wait()
+			})
+			close(results)
+			want := outcome{-int32(syscall.ECANCELED), -int32(syscall.ETIME)}
+			wantIntr := outcome{-int32(syscall.EINTR), -int32(syscall.ETIME)}
+			for o := range results {
+				if o != want && o != wantIntr {
+					t.Errorf("read/linked timeout = %d/%d, want -ECANCELED (or -EINTR)/-ETIME", o.read, o.timeout)
+				}
+			}
+			// A group longer than the SQ is refused whole.
+			big := make([]*ring.Request, l.MaxGroup()+1)
+			for i := range big {
+				big[i] = nopReq()
+				if i < len(big)-1 {
+					big[i].SQE.SetLink()
+				}
+			}
+			before := l.Stats().Submitted
+			if err := l.Submit(ctx, big...); !errors.Is(err, ring.ErrGroupTooLong) {
+				t.Errorf("group of %d on a %d-entry SQ: err = %v, want ErrGroupTooLong", len(big), l.MaxGroup(), err)
+			}
+			if got := l.Stats().Submitted; got != before {
+				t.Errorf("a refused group submitted %d requests", got-before)
+			}
+		})
+	}
+}
+
+// Iceber, giouring and ii64/gouring no longer link on Go 1.23+ because they
+// reach into the syscall package with the go:linkname directive
+// (go-peers.md 2.1, 2.2, 2.5, 5.6), and dshulyak hides its hot paths from
+// the race detector with go:norace (2.4, 6(b)5). No file of this module
+// may use either directive.
+func TestModuleUsesNoLinknameOrNorace(t *testing.T) {
+	directives := []string{"//go:" + "linkname", "//go:" + "norace"} // a directive starts its line
+	root := ".."
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("module root not found from the ring package: %v", err)
+	}
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		n++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, d := range directives {
+				if strings.HasPrefix(line, d) {
+					t.Errorf("%s:%d uses %s", path, i+1, d)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Errorf("scanned only %d Go files; is the module root right?", n)
+	}
+}
+
+// go-peers.md 6(b)1: a zero-copy send's buffer belongs to the kernel until
+// its NOTIF CQE, which follows the CQE that carries the result (that one
+// has F_MORE). A library that resolves the op on its first CQE releases the
+// buffer early and drops the NOTIF as unknown. Through the Loop the same
+// Request sees both CQEs, in order, and ends only after the NOTIF.
+func TestLoopZeroCopySendEndsOnNotif(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, m.opts...)
+			if err := l.CheckOp(ring.OpSendZC); err != nil {
+				t.Skip(err)
+			}
+			client, server := tcpPair(t)
+			req := ring.NewRequest()
+			req.Buf = []byte("zero-copy payload")
+			req.SQE.PrepSendZC(int32(client), req.Buf, 0, 0)
+			if err := l.Submit(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			var got []ring.CQE
+			for {
+				c, ok, err := req.Next(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ok {
+					break
+				}
+				c.UserData = 0
+				got = append(got, c)
+			}
+			n := int32(len(req.Buf))
+			want := []ring.CQE{{Res: n, Flags: ring.CQEFMore}, {Res: 0, Flags: ring.CQEFNotif}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("SEND_ZC CQEs (-want +got):\n%s", diff)
+			}
+			buf := make([]byte, 64)
+			k, err := unix.Read(server, buf)
+			if err != nil || string(buf[:k]) != string(req.Buf) {
+				t.Errorf("received %q, %v", buf[:max(k, 0)], err)
+			}
+		})
+	}
+}
