@@ -35,9 +35,12 @@ type Config struct {
 type RecvMode int
 
 const (
-	// RecvAuto is RecvProvided where the kernel supports it (6.0), and
-	// RecvDirect elsewhere. docs/uringnet.md has the measurements behind
-	// the choice.
+	// RecvAuto starts each TCP conn in RecvProvided (where the kernel
+	// supports it) and switches it to RecvDirect for good once it sees
+	// bulk traffic: a full provided buffer with more data queued, for a
+	// Read that wants more than a buffer. Small messages then cost no SQE
+	// per Read, and large transfers no copy and no CQE per 4 KiB.
+	// PERFORMANCE.md has the measurements behind the choice.
 	RecvAuto RecvMode = iota
 
 	// RecvDirect: every Read is one IORING_OP_RECV into the caller's

@@ -41,7 +41,7 @@ func newConn(l *ring.Loop, fd int, fam family, cfg *Config, laddr, raddr net.Add
 		// multishot recv on one can miss the peer's shutdown (its last
 		// data CQE has F_MORE, and no EOF CQE follows), which
 		// TestEcho/unix of examples/echo caught.
-		c.recv = newProvRecv(l)
+		c.recv = newProvRecv(l, cfg.Recv == RecvAuto)
 	}
 	return c
 }

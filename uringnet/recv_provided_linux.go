@@ -26,6 +26,8 @@ type provRecv struct {
 	pending []chunk // received, not yet read (from phead on)
 	phead   int
 	eof     bool  // the peer shut down; after pending
+	auto    bool  // RecvAuto: switch to direct receives on bulk traffic
+	direct  bool  // switched: Reads receive directly once pending is read
 	err     int32 // a receive error (-errno), reported after pending
 }
 
@@ -34,8 +36,8 @@ type chunk struct {
 	data []byte
 }
 
-func newProvRecv(l *ring.Loop) *provRecv {
-	p := &provRecv{pool: poolFor(l)}
+func newProvRecv(l *ring.Loop, auto bool) *provRecv {
+	p := &provRecv{pool: poolFor(l), auto: auto}
 	p.ok = p.pool != nil
 	return p
 }
@@ -44,6 +46,9 @@ func newProvRecv(l *ring.Loop) *provRecv {
 func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 	p := c.recv
 	for {
+		if p.direct && p.phead == len(p.pending) && !p.eof && p.err == 0 {
+			return c.readDirect(b, wc)
+		}
 		if p.phead < len(p.pending) {
 			return p.copyOut(b), nil
 		}
@@ -54,6 +59,9 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 			err := p.err
 			p.err = 0
 			return 0, c.opError("read", c.ioErrno("read", err))
+		}
+		if p.direct {
+			continue // pending, eof and err are reported above
 		}
 		if !p.armed {
 			if p.req == nil {
@@ -86,6 +94,16 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 		}
 		if bid, has := cqe.BufferID(); has && cqe.Res > 0 {
 			p.pending = append(p.pending, chunk{bid, p.pool.take(bid, int(cqe.Res))})
+			if p.auto && int(cqe.Res) == p.pool.size && len(b) > p.pool.size && cqe.Flags&ring.CQEFSockNonempty != 0 {
+				// Bulk traffic: a full buffer with more data queued, for
+				// a Read that wants more than a buffer. Direct receives
+				// win here (no copy, one CQE per Read instead of one per
+				// 4 KiB), so this conn switches to them for good.
+				p.req.Cancel()
+				p.drain()
+				p.direct = true
+				continue
+			}
 		}
 		switch {
 		case cqe.Res == 0 && !cqe.More():
