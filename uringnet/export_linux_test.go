@@ -13,3 +13,16 @@ func BuffersHeld(l *ring.Loop) int {
 	}
 	return p.held()
 }
+
+// RecvPath says how c receives now: "direct", "provided", or
+// "provided->direct" after RecvAuto switched it.
+func RecvPath(c any) string {
+	r := c.(*Conn).recv
+	switch {
+	case r == nil || !r.ok:
+		return "direct"
+	case r.direct:
+		return "provided->direct"
+	}
+	return "provided"
+}

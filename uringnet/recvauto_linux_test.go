@@ -1,0 +1,56 @@
+package uringnet_test
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/uringnet"
+)
+
+// TestRecvAutoSwitch: with RecvAuto a conn that exchanges small messages
+// keeps receiving through the provided-buffer ring, and one that is sent
+// 4 MiB read with 64 KiB buffers switches to direct receives; the bytes
+// arrive intact across the switch. Unix conns always receive directly.
+func TestRecvAutoSwitch(t *testing.T) {
+	needUring(t)
+	small, peer := pair(t, uringnetEn, "tcp", "127.0.0.1:0")
+	buf := make([]byte, 64)
+	for i := range 100 {
+		msg := []byte{byte(i), 'x'}
+		peer.Write(msg)
+		if _, err := io.ReadFull(small, buf[:2]); err != nil || !bytes.Equal(buf[:2], msg) {
+			t.Fatalf("message %d: %q, %v", i, buf[:2], err)
+		}
+	}
+	bulk, peer2 := pair(t, uringnetEn, "tcp", "127.0.0.1:0")
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	go func() {
+		peer2.Write(data)
+		peer2.Close()
+	}()
+	var got []byte
+	rbuf := make([]byte, 64<<10)
+	for {
+		n, err := bulk.Read(rbuf)
+		got = append(got, rbuf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, data) {
+		t.Errorf("bulk data differs: got %d bytes", len(got))
+	}
+	unixConn, _ := pair(t, uringnetEn, "unix", t.TempDir()+"/sock")
+	want := []string{"provided", "provided->direct", "direct"}
+	if d := cmp.Diff(want, []string{uringnet.RecvPath(small), uringnet.RecvPath(bulk), uringnet.RecvPath(unixConn)}); d != "" {
+		t.Errorf("receive paths (-want +got):\n%s", d)
+	}
+}
