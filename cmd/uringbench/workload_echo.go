@@ -44,9 +44,9 @@ func (echoWorkload) Engines() []string {
 func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration"} }
 
 // Defaults are the two comparison points, each with uringnet's
-// defaults and with an owner-mode Loop, 1 s each.
+// defaults and with an owner-mode Loop, 0.5 s each (12 s with -reps 3).
 func (echoWorkload) Defaults() []Comparison {
-	d := time.Second
+	d := 500 * time.Millisecond
 	return []Comparison{
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target >= 1.2x"},
