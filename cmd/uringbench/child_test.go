@@ -20,7 +20,9 @@ func TestMain(m *testing.M) {
 	}
 	selfCommand = func(args []string) (*exec.Cmd, error) {
 		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "URINGBENCH_CHILD=1")
+		// The race detector makes every exiting process sleep a second
+		// (atexit_sleep_ms) unless told otherwise.
+		cmd.Env = append(os.Environ(), "URINGBENCH_CHILD=1", "GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")
 		return cmd, nil
 	}
 	os.Exit(m.Run())
