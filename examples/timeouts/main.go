@@ -2,7 +2,7 @@
 // timeout and package chain: a timer as an operation, a completion-count
 // timeout, an absolute timer, a linked timeout that fires and one that
 // does not, a context deadline turned into a kernel-side linked timeout,
-// and a multishot ticker. Each line prints what the kernel did.
+// a multishot ticker, and a timer updated and one removed in flight. Each line prints what the kernel did.
 //
 //	go run ./examples/timeouts
 package main
@@ -122,5 +122,22 @@ func run(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "7. timeout.Ticker(After(10ms), 3): %d ticks\n", ticks)
+
+	// 8. A timer in flight can be re-armed (IORING_TIMEOUT_UPDATE, 5.11)
+	// or removed (IORING_OP_TIMEOUT_REMOVE), by its user_data.
+	long := timeout.New(timeout.After(time.Hour)).Submit(ctx, loop)
+	if _, err := timeout.Update(long.UserData(), timeout.After(short)).Await(ctx, loop); err != nil {
+		return err
+	}
+	expired, err = long.Await(ctx)
+	if err != nil {
+		return err
+	}
+	long = timeout.New(timeout.After(time.Hour)).Submit(ctx, loop)
+	if _, err := timeout.Remove(long.UserData()).Await(ctx, loop); err != nil {
+		return err
+	}
+	_, err = long.Await(ctx)
+	fmt.Fprintf(w, "8. a 1h timer updated to 20ms: expired=%v; another removed: %v\n", expired, err)
 	return nil
 }

@@ -21,6 +21,7 @@ func TestTour(t *testing.T) {
 5. read of a pipe holding "hello" + LinkTimeout(10s): read 5 bytes, completed
 6. timeout.Await of a read with a 20ms context deadline: io_uring READ: deadline exceeded (operation canceled) (os.ErrDeadlineExceeded=true)
 7. timeout.Ticker(After(10ms), 3): 3 ticks
+8. a 1h timer updated to 20ms: expired=true; another removed: io_uring TIMEOUT: operation canceled
 `
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("tour (-want +got):\n%s", diff)
