@@ -93,6 +93,38 @@ var errScenarios = []errScenario{
 		return []errResult{describe(cerr), {Kind: fmt.Sprint(errors.Is(cerr, context.Canceled))},
 			describe(derr), {Kind: fmt.Sprint(errors.Is(derr, context.DeadlineExceeded))}}
 	}},
+	{"accept deadline: blocked, moved, past, cleared", func(t *testing.T, e engine) []errResult {
+		ln, err := e.listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		dl := ln.(interface{ SetDeadline(time.Time) error })
+		dl.SetDeadline(time.Now().Add(20 * time.Millisecond))
+		_, blocked := ln.Accept()
+		dl.SetDeadline(time.Now().Add(-time.Second))
+		_, past := ln.Accept()
+		dl.SetDeadline(time.Time{})
+		go func() {
+			if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+				defer c.Close()
+				c.Read(make([]byte, 1))
+			}
+		}()
+		c, cleared := ln.Accept()
+		if c != nil {
+			c.Close()
+		}
+		ln.Close()
+		return []errResult{describe(blocked), describe(past), describe(cleared), describe(dl.SetDeadline(time.Now()))}
+	}},
+	{"SetLinger(0) then Close resets the peer", func(t *testing.T, e engine) []errResult {
+		c, s := pair(t, e, "tcp", "127.0.0.1:0")
+		lerr := c.(interface{ SetLinger(int) error }).SetLinger(0)
+		c.Close()
+		_, rerr := s.Read(make([]byte, 1))
+		return []errResult{describe(lerr), describe(rerr), describe(c.(interface{ SetNoDelay(bool) error }).SetNoDelay(true))}
+	}},
 	{"listen on an address in use", func(t *testing.T, e engine) []errResult {
 		ln, err := e.listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
@@ -27,7 +28,7 @@ type Listener struct {
 
 	mu     sync.Mutex    // one Accept reads the multishot stream at a time
 	req    *ring.Request // the multishot accept, nil when not armed
-	done   chan struct{} // closed by Close: ends a blocked Accept
+	dl     deadline // Accept's deadline; closed by Close
 	closed atomic.Bool
 }
 
@@ -66,7 +67,8 @@ func (c *Config) Listen(network, address string) (net.Listener, error) {
 		unix.Close(fd)
 		return fail(wrapSyscall("listen", err))
 	}
-	ln := &Listener{loop: l, fd: fd, fam: fam, addr: addr, cfg: *c, done: make(chan struct{})}
+	ln := &Listener{loop: l, fd: fd, fam: fam, addr: addr, cfg: *c}
+	ln.dl.init()
 	if got, err := unix.Getsockname(fd); err == nil {
 		ln.addr = netAddr(got, network)
 	}
@@ -91,11 +93,16 @@ func listenBacklog() int {
 func (ln *Listener) Addr() net.Addr { return ln.addr }
 
 // Accept waits for the next connection. After Close it returns an error
-// wrapping net.ErrClosed.
+// wrapping net.ErrClosed; after the deadline set with SetDeadline, one
+// wrapping os.ErrDeadlineExceeded (the multishot accept is then cancelled
+// and the next Accept arms a new one).
 func (ln *Listener) Accept() (net.Conn, error) {
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
-	wc := waitCtx{ln.done}
+	wc, err := ln.dl.arm()
+	if err != nil {
+		return nil, ln.acceptError(err)
+	}
 	for {
 		if ln.closed.Load() {
 			return nil, ln.acceptError(net.ErrClosed)
@@ -106,7 +113,7 @@ func (ln *Listener) Accept() (net.Conn, error) {
 			if err := ln.loop.Submit(wc, r); err != nil {
 				r.Release()
 				if wc.ended() {
-					continue
+					return nil, ln.acceptError(ln.dl.reason())
 				}
 				return nil, ln.acceptError(err)
 			}
@@ -115,17 +122,21 @@ func (ln *Listener) Accept() (net.Conn, error) {
 		cqe, ok, err := ln.req.Next(wc)
 		if !ok {
 			// The kernel ended the multishot (after an error CQE we
-			// already returned, or a cancel): arm a new one.
+			// already returned, or a cancel): the next round arms a new
+			// one.
 			ln.req.Release()
 			ln.req = nil
-			if err != nil && !wc.ended() {
+			if wc.ended() {
+				return nil, ln.acceptError(ln.dl.reason())
+			}
+			if err != nil {
 				return nil, ln.acceptError(err)
 			}
 			continue
 		}
 		if cqe.Res < 0 {
-			if ln.closed.Load() {
-				continue // drain to the end, then report ErrClosed
+			if isCancel(cqe.Res) && wc.ended() {
+				continue // read on to the end, then report why
 			}
 			// EMFILE, ENFILE, ECONNABORTED, ...: reported as net does
 			// (http.Server retries the temporary ones).
@@ -147,6 +158,17 @@ func (ln *Listener) Accept() (net.Conn, error) {
 	}
 }
 
+// SetDeadline sets the deadline for Accept, also one already blocked, as
+// *net.TCPListener's does; the zero time clears it. On a closed listener
+// it returns net.ErrClosed itself (net does not wrap this one).
+func (ln *Listener) SetDeadline(t time.Time) error {
+	if ln.closed.Load() {
+		return net.ErrClosed
+	}
+	ln.dl.set(t)
+	return nil
+}
+
 func (ln *Listener) acceptError(err error) error {
 	return &net.OpError{Op: "accept", Net: ln.fam.net, Addr: ln.addr, Err: err}
 }
@@ -159,7 +181,7 @@ func (ln *Listener) Close() error {
 	if !ln.closed.CompareAndSwap(false, true) {
 		return &net.OpError{Op: "close", Net: ln.fam.net, Addr: ln.addr, Err: net.ErrClosed}
 	}
-	close(ln.done) // a blocked Accept's Next cancels the accept
+	ln.dl.close() // a blocked Accept's Next cancels the accept
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
 	if r := ln.req; r != nil {

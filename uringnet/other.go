@@ -5,6 +5,7 @@ package uringnet
 import (
 	"context"
 	"net"
+	"time"
 
 	"github.com/uringkit/uring/ring"
 )
@@ -53,3 +54,24 @@ func (c *Conn) CloseRead() error { return ring.ErrUnsupportedOS }
 
 // CloseWrite fails with ring.ErrUnsupportedOS outside Linux.
 func (c *Conn) CloseWrite() error { return ring.ErrUnsupportedOS }
+
+// SetDeadline fails with ring.ErrUnsupportedOS outside Linux.
+func (ln *Listener) SetDeadline(t time.Time) error { return ring.ErrUnsupportedOS }
+
+// SetNoDelay fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetNoDelay(noDelay bool) error { return ring.ErrUnsupportedOS }
+
+// SetKeepAlive fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetKeepAlive(keepalive bool) error { return ring.ErrUnsupportedOS }
+
+// SetKeepAlivePeriod fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetKeepAlivePeriod(d time.Duration) error { return ring.ErrUnsupportedOS }
+
+// SetReadBuffer fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetReadBuffer(bytes int) error { return ring.ErrUnsupportedOS }
+
+// SetWriteBuffer fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetWriteBuffer(bytes int) error { return ring.ErrUnsupportedOS }
+
+// SetLinger fails with ring.ErrUnsupportedOS outside Linux.
+func (c *Conn) SetLinger(sec int) error { return ring.ErrUnsupportedOS }
