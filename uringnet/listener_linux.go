@@ -28,7 +28,7 @@ type Listener struct {
 
 	mu     sync.Mutex    // one Accept reads the multishot stream at a time
 	req    *ring.Request // the multishot accept, nil when not armed
-	dl     deadline // Accept's deadline; closed by Close
+	dl     deadline      // Accept's deadline; closed by Close
 	closed atomic.Bool
 }
 
