@@ -74,6 +74,12 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		}
 		return infos, errs
 	}
+	if s.loop == nil {
+		for i, n := range names {
+			errs[i] = pathErr(op, n, future.ErrNilLoop)
+		}
+		return infos, errs
+	}
 	dirfds, rels := s.openParents(names)
 	defer s.closeParents(dirfds)
 	total := 0

@@ -58,7 +58,7 @@ func (f *File) Truncate(size int64) error {
 	}
 	defer f.end()
 	var err error
-	if f.sys.loop.CheckOp(ring.OpFtruncate) == nil {
+	if f.sys.loop == nil || f.sys.loop.CheckOp(ring.OpFtruncate) == nil {
 		_, err = retryEINTR(func() (struct{}, error) {
 			return future.Ftruncate(f.fd, size).Await(context.Background(), f.sys.loop)
 		})

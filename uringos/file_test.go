@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringos"
 )
@@ -166,4 +167,43 @@ func TestFallbackToOS(t *testing.T) {
 	}
 	// The conformance script, through the fallback.
 	compare(t, s, pathSteps)
+}
+
+// TestNilAndClosedLoop: a Sys on a nil Loop, and one whose Loop was
+// closed, fail every call with a named error in os's error type; nothing
+// panics.
+func TestNilAndClosedLoop(t *testing.T) {
+	root, _ := tree(t)
+	name := root + "/a.txt"
+	closed, err := ring.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	for _, c := range []struct {
+		sys  *uringos.Sys
+		want error
+	}{{uringos.On(nil), future.ErrNilLoop}, {uringos.On(closed), ring.ErrClosed}} {
+		s := c.sys
+		_, err1 := s.ReadFile(name)
+		_, err2 := s.Stat(name)
+		_, errs := s.LstatAll([]string{name, name})
+		_, ferrs := s.OpenAll([]string{name}, os.O_RDONLY, 0)
+		_, rerrs := s.ReadFiles([]string{name})
+		err3 := s.Mkdir(root+"/x", 0o755)
+		err4 := s.Rename(name, root+"/y")
+		all := []error{err1, err2, errs[0], errs[1], ferrs[0], rerrs[0], err3, err4}
+		if c.want == future.ErrNilLoop {
+			all = append(all, s.CheckKernel()) // a closed Loop still knows its kernel
+		}
+		for i, err := range all {
+			if !errors.Is(err, c.want) {
+				t.Errorf("call %d: %v, want an error matching %v", i, err, c.want)
+			}
+		}
+		var pe *fs.PathError
+		if !errors.As(err1, &pe) || pe.Op != "open" || pe.Path != name {
+			t.Errorf("ReadFile: %v, want *fs.PathError{open %s}", err1, name)
+		}
+	}
 }

@@ -178,6 +178,9 @@ func (s *Sys) CheckKernel() error {
 	if s.useOS != nil {
 		return nil
 	}
+	if s.loop == nil {
+		return future.ErrNilLoop
+	}
 	for _, op := range []ring.Op{ring.OpOpenat, ring.OpClose, ring.OpStatx, ring.OpRead, ring.OpWrite,
 		ring.OpFsync, ring.OpMkdirat, ring.OpUnlinkat, ring.OpRenameat, ring.OpLinkat, ring.OpSymlinkat} {
 		if err := s.loop.CheckOp(op); err != nil {

@@ -19,6 +19,7 @@ type Sys struct {
 
 // On returns the os-like functions running on l. The caller keeps
 // ownership of l: closing it makes later calls fail with ring.ErrClosed.
+// With a nil l every call fails with future.ErrNilLoop.
 func On(l *ring.Loop) *Sys { return &Sys{loop: l} }
 
 // Loop returns the Loop s runs on; nil when s uses package os.
