@@ -12,9 +12,10 @@
 //   - Accept: one IORING_OP_ACCEPT with IORING_ACCEPT_MULTISHOT per
 //     listener (5.19), re-armed when the kernel ends it (ENFILE, EMFILE).
 //   - Dial: socket(2), then IORING_OP_CONNECT.
-//   - Read: IORING_OP_RECV into the caller's buffer, or, with
-//     Config.Recv = RecvProvided, a multishot recv (6.0) that picks buffers
-//     from a provided-buffer ring shared by the Loop's connections.
+//   - Read: by default (RecvAuto) a multishot recv (6.0) per TCP conn that
+//     picks buffers from a provided-buffer ring shared by the Loop's
+//     conns, until the conn shows bulk traffic; then, and for Unix
+//     sockets, one IORING_OP_RECV into the caller's buffer per Read.
 //   - Write: IORING_OP_SEND with MSG_WAITALL, which the kernel retries on a
 //     stream socket until every byte is queued (io_net_retry), so a Write
 //     sends everything or returns how much it sent and why it stopped.
@@ -40,5 +41,8 @@
 // A blocked Read, Write or Accept is an operation in flight on the Loop,
 // and a Loop admits at most as many as its CQ holds. The package's own
 // Loop (used when Config.Loop is nil) therefore has a large CQ; see
-// Config.
+// Config. It runs in the Loop's shared mode, which keeps one connection's
+// latency lowest; with many busy connections an owner-mode Loop
+// (ring.WithMode(ring.ModeOwner)) passed as Config.Loop batches better.
+// PERFORMANCE.md has the measurements.
 package uringnet
