@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"syscall"
 	"time"
@@ -36,6 +37,7 @@ import (
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
+	"github.com/uringkit/uring/uringnet"
 	"github.com/uringkit/uring/uringos"
 	"golang.org/x/sys/unix"
 )
@@ -54,6 +56,8 @@ var (
 	_ = ring.New
 	_ = timeout.After
 	_ = uringos.Open
+	_ = uringnet.Listen
+	_ = http.Serve
 	_ = unix.AT_FDCWD
 )
 `
