@@ -183,6 +183,14 @@ func (l *Loop) adopt(r *Ring) error {
 	if r.Features()&FeatNoDrop == 0 {
 		return &NotSupportedError{What: "IORING_FEAT_NODROP", Kernel: KernelVersion{5, 5}}
 	}
+	if r.Flags()&SetupSQPoll != 0 {
+		// SQPOLL may come through WithRingOptions rather than
+		// WithLoopSQPoll. Either way the kernel's poller submits, and once
+		// it sleeps only IORING_ENTER_SQ_WAKEUP wakes it: without this the
+		// Loop would enter with to_submit, which SQPOLL ignores, and every
+		// request after the poller's first idle period would hang.
+		l.cfg.sqPoll = true
+	}
 	if l.cfg.iowqSet {
 		if _, _, err := r.RegisterIOWQMaxWorkers(l.cfg.iowq[0], l.cfg.iowq[1]); err != nil {
 			return err

@@ -371,40 +371,47 @@ func statsAfterSQEs(t *testing.T, l *ring.Loop, before ring.LoopStats, n uint64)
 // submitter that forgets to wake a sleeping SQ poller, or wakes it with the
 // wrong enter flag: the SQE sits in the SQ forever. After sq_thread_idle
 // the poller sets IORING_SQ_NEED_WAKEUP and sleeps; a Loop submission must
-// then enter with IORING_ENTER_SQ_WAKEUP, so every request completes.
+// then enter with IORING_ENTER_SQ_WAKEUP, so every request completes. Both
+// ways of asking for SQPOLL count: the Loop option, and the ring option
+// passed through WithRingOptions (which hung every request after the
+// poller's first sleep until the Loop learnt to read SQPOLL from the
+// ring's flags).
 func TestLoopWakesSleepingSQPoller(t *testing.T) {
-	l, err := ring.NewLoop(ring.WithLoopSQPoll(2 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := l.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	sqFlags := func() uint32 {
-		var f uint32
-		_ = l.Do(func(r *ring.Ring) error { f = r.SQFlags(); return nil })
-		return f
-	}
-	for round := 0; round < 3; round++ {
-		mustFinish(t, "waiting for the SQ poller to sleep", func() {
-			for sqFlags()&ring.SQNeedWakeup == 0 {
-				time.Sleep(time.Millisecond)
+	for _, tc := range []struct {
+		name string
+		opt  ring.LoopOption
+	}{
+		{"WithLoopSQPoll", ring.WithLoopSQPoll(2 * time.Millisecond)},
+		{"WithRingOptions(WithSQPoll)", ring.WithRingOptions(ring.WithSQPoll(2 * time.Millisecond))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newTestLoop(t, tc.opt)
+			sqFlags := func() uint32 {
+				var f uint32
+				_ = l.Do(func(r *ring.Ring) error { f = r.SQFlags(); return nil })
+				return f
+			}
+			for round := 0; round < 3; round++ {
+				mustFinish(t, "waiting for the SQ poller to sleep", func() {
+					for sqFlags()&ring.SQNeedWakeup == 0 {
+						time.Sleep(time.Millisecond)
+					}
+				})
+				req := nopReq()
+				req.SQE.PrepNopInject(int32(round + 1))
+				if err := l.Submit(context.Background(), req); err != nil {
+					t.Fatal(err)
+				}
+				var c ring.CQE
+				var err error
+				mustFinish(t, "a request submitted while the SQ poller slept", func() {
+					c, err = req.Wait(context.Background())
+				})
+				if err != nil || c.Res != int32(round+1) {
+					t.Fatalf("round %d: Wait = %+v, %v", round, c, err)
+				}
 			}
 		})
-		req := nopReq()
-		req.SQE.PrepNopInject(int32(round + 1))
-		if err := l.Submit(context.Background(), req); err != nil {
-			t.Fatal(err)
-		}
-		var c ring.CQE
-		mustFinish(t, "a request submitted while the SQ poller slept", func() {
-			c, err = req.Wait(context.Background())
-		})
-		if err != nil || c.Res != int32(round+1) {
-			t.Fatalf("round %d: Wait = %+v, %v", round, c, err)
-		}
 	}
 }
 
