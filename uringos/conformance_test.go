@@ -336,6 +336,16 @@ var pathSteps = []step{
 	{"Remove b again", func(e *env) []any { return ret(e.fs.Remove(e.p("b"))) }},
 	{"Remove l", func(e *env) []any { return ret(e.fs.Remove(e.p("l"))) }},
 	{"Remove file/x", func(e *env) []any { return ret(e.fs.Remove(e.p("dl/x"))) }},
+	{"Symlink loop", func(e *env) []any {
+		return ret(e.fs.Symlink("loop2", e.p("loop1")), e.fs.Symlink("loop1", e.p("loop2")))
+	}},
+	{"Stat loop", func(e *env) []any { return ret(e.fs.Stat(e.p("loop1"))) }},
+	{"Lstat loop", func(e *env) []any { return ret(e.fs.Lstat(e.p("loop1"))) }},
+	{"ReadFile loop", func(e *env) []any { return ret(e.fs.ReadFile(e.p("loop1"))) }},
+	{"Stat long name", func(e *env) []any { return ret(e.fs.Stat(e.p(strings.Repeat("n", 300)))) }},
+	{"Mkdir long name", func(e *env) []any { return ret(e.fs.Mkdir(e.p(strings.Repeat("n", 300)), 0o755)) }},
+	{"Mkdir through symlink loop", func(e *env) []any { return ret(e.fs.MkdirAll(e.p("loop1/x/y"), 0o755)) }},
+	{"Rename into own subdir", func(e *env) []any { return ret(e.fs.Rename(e.p("d"), e.p("d/e/inside"))) }},
 	{"WriteFile into missing dir", func(e *env) []any { return ret(e.fs.WriteFile(e.p("missing/x"), nil, 0o644)) }},
 	{"WriteFile dir", func(e *env) []any { return ret(e.fs.WriteFile(e.p("d"), nil, 0o644)) }},
 }
