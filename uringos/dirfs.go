@@ -7,8 +7,8 @@ import (
 )
 
 // DirFS returns the file system rooted at dir on the default Loop, like
-// os.DirFS: an fs.FS that is also an fs.StatFS, fs.ReadFileFS and
-// fs.ReadDirFS, whose files are *File. It passes testing/fstest.TestFS.
+// os.DirFS: an fs.FS that is also an fs.StatFS, fs.ReadFileFS,
+// fs.ReadDirFS and fs.ReadLinkFS, whose files are *File. It passes testing/fstest.TestFS.
 // As with os.DirFS, names are slash-separated and validated with
 // fs.ValidPath, and symbolic links inside dir may point outside it.
 func DirFS(dir string) fs.FS { return &dirFS{dir: dir} }
@@ -25,6 +25,7 @@ var (
 	_ fs.StatFS     = (*dirFS)(nil)
 	_ fs.ReadFileFS = (*dirFS)(nil)
 	_ fs.ReadDirFS  = (*dirFS)(nil)
+	_ fs.ReadLinkFS = (*dirFS)(nil)
 )
 
 func (d *dirFS) system(op, name string) (*Sys, error) {
@@ -126,4 +127,37 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, rename(err, name)
 	}
 	return ents, nil
+}
+
+// Lstat returns name's FileInfo without following a final symbolic link
+// (fs.ReadLinkFS).
+func (d *dirFS) Lstat(name string) (fs.FileInfo, error) {
+	full, err := d.join("lstat", name)
+	if err != nil {
+		return nil, err
+	}
+	s, err := d.system("lstat", name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := s.Lstat(full)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return fi, nil
+}
+
+// ReadLink returns the target of the symbolic link name (fs.ReadLinkFS).
+// io_uring has no readlinkat operation: this is readlinkat(2), and, as
+// with os.DirFS, an error names the full path.
+func (d *dirFS) ReadLink(name string) (string, error) {
+	full, err := d.join("readlink", name)
+	if err != nil {
+		return "", err
+	}
+	s, err := d.system("readlink", name)
+	if err != nil {
+		return "", err
+	}
+	return s.Readlink(full)
 }

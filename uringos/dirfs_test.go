@@ -39,7 +39,10 @@ func tree(t *testing.T) (string, []string) {
 	if err := os.Mkdir(filepath.Join(root, "emptydir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return root, names
+	if err := os.Symlink("a.txt", filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	return root, append(names, "link")
 }
 
 func TestDirFSPassesFSTest(t *testing.T) {
@@ -75,6 +78,10 @@ func TestDirFSMatchesOSDirFS(t *testing.T) {
 		out = append(out, res{normInfo(fi), normErr(root, err)})
 		ents, err := fs.ReadDir(fsys, name)
 		out = append(out, res{norm(root, ents), normErr(root, err)})
+		li, err := fsys.(fs.ReadLinkFS).Lstat(name)
+		out = append(out, res{normInfo(li), normErr(root, err)})
+		target, err := fsys.(fs.ReadLinkFS).ReadLink(name)
+		out = append(out, res{target, normErr(root, err)})
 		f, err := fsys.Open(name)
 		out = append(out, res{nil, normErr(root, err)})
 		if err == nil {
@@ -82,7 +89,7 @@ func TestDirFSMatchesOSDirFS(t *testing.T) {
 		}
 		return out
 	}
-	for _, name := range []string{".", "a.txt", "sub", "sub/deep/d", "missing", "a.txt/x", "../x", "/abs", "sub/", "emptydir"} {
+	for _, name := range []string{".", "a.txt", "sub", "sub/deep/d", "missing", "a.txt/x", "../x", "/abs", "sub/", "emptydir", "link"} {
 		if diff := cmp.Diff(call(ofs, name), call(ufs, name)); diff != "" {
 			t.Errorf("%q: (-os.DirFS +uringos.DirFS):\n%s", name, diff)
 		}
