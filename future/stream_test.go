@@ -154,3 +154,38 @@ func TestStreamContextEnds(t *testing.T) {
 		t.Errorf("stream after cancel yielded %v, want one context.Canceled", errs)
 	}
 }
+
+// TestStreamRecvmsgMultishot: each datagram arrives in a provided buffer
+// laid out as struct io_uring_recvmsg_out (16 bytes) then the payload
+// (no name or control space asked for).
+func TestStreamRecvmsgMultishot(t *testing.T) {
+	ctx := context.Background()
+	br, err := future.NewBufferRing(loop, 11, 4, 128)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer br.Close()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	unix.Write(fds[0], []byte("dgram-1"))
+	var got []string
+	for buf, err := range future.RecvmsgMultishot(fds[1], br, &unix.Msghdr{}, 0).Stream(ctx, loop) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		const outHdr = 16 // struct io_uring_recvmsg_out
+		got = append(got, string(buf.Data[outHdr:]))
+		buf.Release()
+		if len(got) == 2 {
+			break
+		}
+		unix.Write(fds[0], []byte("dgram-2"))
+	}
+	if len(got) != 2 || got[0] != "dgram-1" || got[1] != "dgram-2" {
+		t.Errorf("RecvmsgMultishot payloads %q", got)
+	}
+}
