@@ -63,8 +63,8 @@ func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
 
 // statAll submits one IORING_OP_STATX per name, batchWindow per group,
 // with the next group submitted before the last one is reaped. All the
-// paths share one allocation, and so do the statx buffers; the Requests
-// come from the Loop's pool.
+// paths share one allocation, and so do the FileInfos, into which the
+// kernel writes the statx results; the Requests come from the Loop's pool.
 func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []error) {
 	infos := make([]fs.FileInfo, len(names))
 	errs := make([]error, len(names))
@@ -93,7 +93,9 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		offs[i] = off
 		off += copy(cpaths[off:], n) + 1
 	}
-	stx := make([]ring.Statx, len(names))
+	// The FileInfos themselves, in one allocation: the kernel writes each
+	// struct statx straight into its fileStat.
+	stats := make([]fileStat, len(names))
 	ctx := context.Background()
 	window := min(batchWindow, s.loop.MaxGroup())
 	var groups [2][]*ring.Request
@@ -111,8 +113,8 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 				continue
 			}
 			r := ring.NewRequest()
-			r.SQE.PrepStatx(dirfds.fdOf(i), &cpaths[offs[i]], uint32(flags), statxMask, &stx[i])
-			r.Keep, r.Buf = unsafe.Pointer(&stx[i]), cpaths
+			r.SQE.PrepStatx(dirfds.fdOf(i), &cpaths[offs[i]], uint32(flags), statxMask, &stats[i].sys)
+			r.Keep, r.Buf = unsafe.Pointer(&stats[i]), cpaths
 			reqs, idx = append(reqs, r), append(idx, i)
 		}
 		if err := s.loop.Submit(ctx, reqs...); err != nil {
@@ -140,7 +142,8 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 			case c.Res < 0:
 				errs[i] = pathErr(op, names[i], syscall.Errno(-c.Res))
 			default:
-				infos[i] = newFileStat(names[i], &stx[i])
+				stats[i].fill(names[i])
+				infos[i] = &stats[i]
 			}
 		}
 		groups[g] = groups[g][:0]
@@ -160,7 +163,7 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		}
 	}
 	runtime.KeepAlive(cpaths)
-	runtime.KeepAlive(stx)
+	runtime.KeepAlive(stats)
 	return infos, errs
 }
 

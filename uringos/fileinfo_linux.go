@@ -10,13 +10,19 @@ import (
 
 // newFileStat makes the FileInfo of a statx result for path.
 func newFileStat(path string, st *ring.Statx) *fileStat {
-	return &fileStat{
-		name:    baseName(path),
-		size:    int64(st.Size),
-		mode:    fileModeOf(uint32(st.Mode)),
-		modTime: time.Unix(st.Mtime.Sec, int64(st.Mtime.Nsec)),
-		sys:     *st,
-	}
+	fs := &fileStat{sys: *st}
+	fs.fill(path)
+	return fs
+}
+
+// fill sets the FileInfo fields from fs.sys, the statx result for path
+// (which the kernel may have written in place).
+func (fs *fileStat) fill(path string) {
+	st := &fs.sys
+	fs.name = baseName(path)
+	fs.size = int64(st.Size)
+	fs.mode = fileModeOf(uint32(st.Mode))
+	fs.modTime = time.Unix(st.Mtime.Sec, int64(st.Mtime.Nsec))
 }
 
 // sameInode reports whether two statx results are of one file.

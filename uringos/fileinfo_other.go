@@ -9,6 +9,8 @@ import "github.com/uringkit/uring/ring"
 
 func newFileStat(path string, st *ring.Statx) *fileStat { return &fileStat{name: baseName(path)} }
 
+func (fs *fileStat) fill(path string) { fs.name = baseName(path) }
+
 func sameInode(a, b *ring.Statx) bool { return false }
 
 func statxID(st *ring.Statx) FileID { return FileID{} }
