@@ -2,6 +2,7 @@ package uringnet
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"syscall"
@@ -66,4 +67,13 @@ func (c *Conn) ioErrno(call string, res int32) error {
 		return net.ErrClosed
 	}
 	return errnoError(call, res)
+}
+
+// loopFailed reports whether the error Request.Next returned with its
+// last CQE is the Loop's own (closed, CQEs dropped) rather than the
+// context error of an earlier wait. A multishot cancelled by one call's
+// deadline may be read to its end by the next call, and Next then repeats
+// that first context's error, which is not this call's.
+func loopFailed(err error) bool {
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

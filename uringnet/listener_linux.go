@@ -129,14 +129,18 @@ func (ln *Listener) Accept() (net.Conn, error) {
 			if wc.ended() {
 				return nil, ln.acceptError(ln.dl.reason())
 			}
-			if err != nil {
+			if loopFailed(err) {
 				return nil, ln.acceptError(err)
 			}
 			continue
 		}
 		if cqe.Res < 0 {
-			if isCancel(cqe.Res) && wc.ended() {
-				continue // read on to the end, then report why
+			if isCancel(cqe.Res) {
+				// This call's deadline or Close, or the cancel of an
+				// earlier Accept that returned a conn before the
+				// multishot's last CQE: read on to the end, then report
+				// why (or arm a new one).
+				continue
 			}
 			// EMFILE, ENFILE, ECONNABORTED, ...: reported as net does
 			// (http.Server retries the temporary ones).

@@ -87,10 +87,10 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 			if wc.ended() {
 				return 0, c.opError("read", c.rd.reason())
 			}
-			if err != nil {
+			if loopFailed(err) {
 				return 0, c.opError("read", err)
 			}
-			continue
+			continue // ended by the kernel or an earlier Read's cancel: re-arm
 		}
 		if bid, has := cqe.BufferID(); has && cqe.Res > 0 {
 			p.pending = append(p.pending, chunk{bid, p.pool.take(bid, int(cqe.Res))})
