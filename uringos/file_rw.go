@@ -307,7 +307,13 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 			werr = io.ErrShortWrite
 		}
 		if werr != nil {
-			next.Await(ctx) // the kernel may be writing into the buffer
+			// The read ahead must end before its buffer is dropped, and
+			// what it took is handed back to the file offset (a pipe
+			// cannot take it back), so the offset is where w stopped
+			// taking data, as with io.Copy.
+			if n, err := next.Await(ctx); err == nil && n > 0 {
+				unix.Seek(f.fd, -int64(n), io.SeekCurrent)
+			}
 			return total, werr
 		}
 	}

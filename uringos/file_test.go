@@ -207,3 +207,60 @@ func TestNilAndClosedLoop(t *testing.T) {
 		}
 	}
 }
+
+// failingWriter takes n bytes, then fails.
+type failingWriter struct{ n int }
+
+var errWriterFull = errors.New("writer full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errWriterFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestWriteToStopsWhereWriterStopped: when w fails, the file offset is at
+// the end of the last piece handed to w, as with io.Copy from an
+// *os.File (whose pieces are 32 KiB, ours 256 KiB): the piece read ahead
+// is given back.
+func TestWriteToStopsWhereWriterStopped(t *testing.T) {
+	root, _ := tree(t)
+	name := root + "/big"
+	os.WriteFile(name, pattern(3*uringos.ChunkSize, 9), 0o644)
+	for _, open := range []func(string) (interface {
+		io.ReadSeekCloser
+		io.WriterTo
+	}, error){
+		func(n string) (interface {
+			io.ReadSeekCloser
+			io.WriterTo
+		}, error) {
+			return os.Open(n)
+		},
+		func(n string) (interface {
+			io.ReadSeekCloser
+			io.WriterTo
+		}, error) {
+			return uringos.Open(n)
+		},
+	} {
+		f, err := open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &failingWriter{n: 300_000}
+		n, err := io.Copy(w, f)
+		pos, _ := f.Seek(0, io.SeekCurrent)
+		if n != 300_000 || !errors.Is(err, errWriterFull) {
+			t.Errorf("%T: io.Copy = %d, %v; want 300000, errWriterFull", f, n, err)
+		}
+		if pos < n || pos-n >= 256<<10 {
+			t.Errorf("%T: offset %d after copying %d: not at the end of the last piece w got", f, pos, n)
+		}
+		f.Close()
+	}
+}
