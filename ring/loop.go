@@ -166,6 +166,11 @@ func (l *Loop) ringOptions(modeFlags SetupFlags) ([]Option, error) {
 	if c.flags&(SetupIOPoll|SetupSQE128|SetupCQE32|SetupCQEMixed|SetupRegisteredFdOnly) != 0 {
 		return nil, &SetupError{Rule: "the Loop does not drive IOPOLL, SQE128, CQE32, CQE_MIXED or REGISTERED_FD_ONLY rings"}
 	}
+	if c.flags&SetupRDisabled != 0 {
+		// Every enter fails with EBADFD until the ring is enabled, which
+		// the Loop never does: its requests could never be submitted.
+		return nil, &SetupError{Rule: "the Loop does not drive R_DISABLED rings"}
+	}
 	opts := append([]Option{}, l.cfg.ringOpts...)
 	opts = append(opts, WithFlags(modeFlags|SetupSubmitAll), WithCQSize(max(l.cfg.cqSize, l.cfg.entries)))
 	if l.cfg.sqPoll {

@@ -192,7 +192,10 @@ func (l *Loop) flushFor(r *Request) {
 // re-check follows its Unlock, which follows the failed TryLock, which
 // follows that goroutine's publication, so no SQE is left behind.
 func (l *Loop) flush() {
-	for l.published.Load() > l.submitted.Load() {
+	// A fatal enter error leaves published ahead of submitted for good:
+	// stop, or the submitter would retry the failing enter forever
+	// (DESIGN.md invariant 6; the reaper fails what is in flight).
+	for l.published.Load() > l.submitted.Load() && l.fatal.Load() == nil {
 		if !l.enterMu.TryLock() {
 			return
 		}

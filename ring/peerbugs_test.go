@@ -795,3 +795,92 @@ func TestLoopZeroCopySendEndsOnNotif(t *testing.T) {
 		})
 	}
 }
+
+// hayabusa-cloud/uring swallows EEXIST from io_uring_enter and its owner
+// silently stops submitting (go-peers.md 2.8, 5.2); the rule (6(b)2,
+// DESIGN.md invariants 5 and 6) is that an enter error that means the
+// ring is broken is never retried silently. Here the shared-mode Loop's
+// ring fd is replaced underneath it by /dev/null, so every later
+// io_uring_enter fails with EOPNOTSUPP. Submit must come back instead of
+// retrying the enter forever, later submissions and the waiters of
+// requests in flight must get that error, and Close must finish.
+func TestLoopFatalEnterErrorIsNotRetriedForever(t *testing.T) {
+	l, err := ring.NewLoop(ring.WithMode(ring.ModeShared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	// A read in flight keeps the reaper waiting inside io_uring_enter, on
+	// the ring itself, until the pipe has data.
+	blocked := ring.NewRequest()
+	blocked.Buf = make([]byte, 8)
+	blocked.SQE.PrepRead(int32(pr.Fd()), blocked.Buf, -1)
+	if err := l.Submit(context.Background(), blocked); err != nil {
+		t.Fatal(err)
+	}
+	statsAfterSQEs(t, l, ring.LoopStats{}, 1)
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
+		t.Fatal(err)
+	}
+	broken := nopReq()
+	var submitErr error
+	mustFinish(t, "Submit after io_uring_enter started failing", func() {
+		submitErr = l.Submit(context.Background(), broken)
+	})
+	if submitErr != nil && !errors.Is(submitErr, syscall.EOPNOTSUPP) {
+		t.Fatalf("Submit on the broken ring: %v, want nil or EOPNOTSUPP", submitErr)
+	}
+	if err := l.Submit(context.Background(), nopReq()); !errors.Is(err, syscall.EOPNOTSUPP) {
+		t.Errorf("Submit after the Loop saw the error: %v, want EOPNOTSUPP", err)
+	}
+	// The data wakes the reaper if it still waits in the kernel; it then
+	// fails what is left in flight.
+	if _, err := pw.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	mustFinish(t, "waiters after the ring broke", func() {
+		// Its own result if the reaper reaped it, or the error if the
+		// reaper's own enter failed first and it failed all in flight.
+		if c, err := blocked.Wait(context.Background()); !(err == nil && c.Res == 1) && !errors.Is(err, syscall.EOPNOTSUPP) {
+			t.Errorf("read in flight before the break: %+v, %v; want res 1 or EOPNOTSUPP", c, err)
+		}
+		if submitErr == nil {
+			if _, err := broken.Wait(context.Background()); !errors.Is(err, syscall.EOPNOTSUPP) {
+				t.Errorf("request published when the ring broke: %v, want EOPNOTSUPP", err)
+			}
+		}
+		if err := l.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+}
+
+// A Loop cannot drive a ring that starts disabled (IORING_SETUP_R_DISABLED):
+// every enter fails with EBADFD until IORING_REGISTER_ENABLE_RINGS. It must
+// refuse such a ring at NewLoop with a *SetupError, rather than accept
+// requests that can never be submitted (Iceber#26's symptom: requests that
+// never return).
+func TestLoopRefusesDisabledRing(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l, err := ring.NewLoop(append(m.opts, ring.WithRingOptions(ring.WithDisabled()))...)
+			var se *ring.SetupError
+			if !errors.As(err, &se) {
+				if l != nil {
+					l.Close()
+				}
+				t.Fatalf("NewLoop with R_DISABLED: %v, want a *SetupError", err)
+			}
+		})
+	}
+}
