@@ -57,6 +57,14 @@ func poolFor(l *ring.Loop) *bufPool {
 	if p, ok := pools[l]; ok {
 		return p
 	}
+	// Drop the pools of Loops closed since (a closed Loop's ring has
+	// unregistered and unmapped its buffer rings; only the buffers' Go
+	// memory is left, held by this map).
+	for old := range pools {
+		if errors.Is(old.Do(func(*ring.Ring) error { return nil }), ring.ErrClosed) {
+			delete(pools, old)
+		}
+	}
 	p := newBufPool(l)
 	pools[l] = p // nil too: do not try again
 	return p

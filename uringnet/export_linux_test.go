@@ -26,3 +26,10 @@ func RecvPath(c any) string {
 	}
 	return "provided"
 }
+
+// PoolLoops returns how many Loops have a provided-buffer pool.
+func PoolLoops() int {
+	poolsMu.Lock()
+	defer poolsMu.Unlock()
+	return len(pools)
+}

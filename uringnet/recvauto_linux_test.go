@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringnet"
 )
 
@@ -52,5 +53,41 @@ func TestRecvAutoSwitch(t *testing.T) {
 	want := []string{"provided", "provided->direct", "direct"}
 	if d := cmp.Diff(want, []string{uringnet.RecvPath(small), uringnet.RecvPath(bulk), uringnet.RecvPath(unixConn)}); d != "" {
 		t.Errorf("receive paths (-want +got):\n%s", d)
+	}
+}
+
+// TestPoolOfClosedLoopDropped: a Loop passed in Config gets its own
+// provided-buffer pool; once that Loop is closed, the next pool created
+// drops it, so short-lived Loops do not pile up 4 MiB each.
+func TestPoolOfClosedLoopDropped(t *testing.T) {
+	needUring(t)
+	use := func() *ring.Loop {
+		l, err := ring.NewLoop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := &uringnet.Config{Loop: l}
+		ln, err := cfg.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		c, err := cfg.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		return l
+	}
+	base := uringnet.PoolLoops()
+	first := use()
+	if got := uringnet.PoolLoops(); got != base+1 {
+		t.Fatalf("pools after the first Loop: %d, want %d", got, base+1)
+	}
+	first.Close()
+	second := use()
+	defer second.Close()
+	if got := uringnet.PoolLoops(); got != base+1 {
+		t.Errorf("pools after closing the first Loop and using a second: %d, want %d", got, base+1)
 	}
 }
