@@ -18,8 +18,8 @@ import (
 // writes get it (the runtime ignores SIGPIPE on sockets).
 const sendFlags = unix.MSG_WAITALL | unix.MSG_NOSIGNAL
 
-// newConn wraps a connected socket. raddr may be nil (accepted conns ask
-// the kernel lazily).
+// newConn wraps a connected socket. laddr may be nil (accepted conns ask
+// the kernel on first use, see LocalAddr).
 func newConn(l *ring.Loop, fd int, fam family, cfg *Config, laddr, raddr net.Addr) *Conn {
 	c := &Conn{loop: l, fd: fd, fam: fam, laddr: laddr, raddr: raddr}
 	c.rd.init()
