@@ -70,6 +70,16 @@ func runChild(w Workload, engine string, p Params) (Result, error) {
 		return Result{}, fmt.Errorf("child process: %v: %s", runErr, firstLine(stderr.Bytes()))
 	}
 	r := Result{Params: p, Ops: c.Ops, Seconds: c.Seconds, AllocsPerOp: -1, Note: c.Note, json: line}
+	// The parameters the child actually used (its workload's defaults
+	// filled in), for the table's labels.
+	var fields map[string]any
+	if json.Unmarshal([]byte(line), &fields) == nil {
+		for _, name := range w.Flags() {
+			if v, ok := fields[name]; ok && name != "ops" {
+				_ = setParam(&r.Params, name, v) // a value we cannot read keeps the requested one
+			}
+		}
+	}
 	if c.AllocsPerOp != nil {
 		r.AllocsPerOp = *c.AllocsPerOp
 	}

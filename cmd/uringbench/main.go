@@ -225,6 +225,14 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 	if progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
+	for _, r := range rows {
+		// Label with the parameters the workload used, defaults filled in.
+		if len(r.uring) > 0 {
+			r.label = label(r.w, r.uring[0].Params)
+		} else if len(r.base) > 0 {
+			r.label = label(r.w, r.base[0].Params)
+		}
+	}
 	if !o.json {
 		printTable(stdout, rows, reps)
 		fmt.Fprintf(stdout, "%d comparisons in %.0fs on %s/%s, GOMAXPROCS=%d.\n", len(rows), time.Since(start).Seconds(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))

@@ -1,6 +1,10 @@
 package main
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
 
 // paramField is one workload parameter: its flag name and how to print it.
 type paramField struct {
@@ -23,6 +27,48 @@ var paramFields = []paramField{
 	{"conns", func(p *Params) any { return p.Conns }, func(p *Params) string { return strconv.Itoa(p.Conns) }},
 	{"size", func(p *Params) any { return p.Size }, func(p *Params) string { return strconv.Itoa(p.Size) }},
 	{"setup", func(p *Params) any { return p.Setup }, func(p *Params) string { return p.Setup }},
+}
+
+// setParam sets the parameter name of p from its -json value (a JSON
+// number, string or bool as encoding/json decodes it into an any).
+func setParam(p *Params, name string, v any) error {
+	num, isNum := v.(float64)
+	str, isStr := v.(string)
+	b, isBool := v.(bool)
+	bad := func() error { return fmt.Errorf("parameter %s: unexpected value %v", name, v) }
+	switch {
+	case name == "direct" && isBool:
+		p.Direct = b
+	case name == "file" && isStr:
+		p.File = str
+	case name == "setup" && isStr:
+		p.Setup = str
+	case name == "duration" && isStr:
+		d, err := time.ParseDuration(str)
+		if err != nil {
+			return bad()
+		}
+		p.Duration = d
+	case !isNum:
+		return bad()
+	case name == "batch":
+		p.Batch = int(num)
+	case name == "ops":
+		p.Ops = int64(num)
+	case name == "goroutines":
+		p.Goroutines = int(num)
+	case name == "qd":
+		p.QD = int(num)
+	case name == "bs":
+		p.BS = int(num)
+	case name == "conns":
+		p.Conns = int(num)
+	case name == "size":
+		p.Size = int(num)
+	default:
+		return bad()
+	}
+	return nil
 }
 
 func paramByName(name string) (paramField, bool) {
@@ -53,6 +99,9 @@ func label(w Workload, p Params) string {
 				s += " direct"
 			}
 			continue
+		}
+		if v := f.text(&p); v == "" || v == "0" {
+			continue // unset: the workload's default, which it did not report
 		}
 		s += " " + name + "=" + f.text(&p)
 	}
