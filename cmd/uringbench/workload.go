@@ -76,7 +76,7 @@ type Params struct {
 	Duration   time.Duration // -duration: how long to run (time-bound workloads)
 	Conns      int           // -conns: connections
 	Size       int           // -size: message size in bytes
-	Setup      string        // -setup: io_uring setup flags, e.g. "SINGLE_ISSUER|DEFER_TASKRUN"
+	Setup      string        // -setup: how the uring side is set up (io_uring setup flags, Loop options), per workload
 }
 
 // Comparison is one row of the default table: the same Params run on the
