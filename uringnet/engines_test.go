@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -35,10 +36,28 @@ var (
 	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial, zeroCopy.DialContext}
 )
 
+// ownerEn runs on an owner-mode Loop (SINGLE_ISSUER|DEFER_TASKRUN: one
+// locked thread makes every enter and register, so the provided-buffer
+// ring is registered through Loop.Do), made on first use.
+var ownerEn = engine{"uringnet-owner",
+	func(n, a string) (net.Listener, error) { return ownerConfig().Listen(n, a) },
+	func(n, a string) (net.Conn, error) { return ownerConfig().Dial(n, a) },
+	func(ctx context.Context, n, a string) (net.Conn, error) { return ownerConfig().DialContext(ctx, n, a) },
+}
+
+var ownerConfig = sync.OnceValue(func() *uringnet.Config {
+	l, err := ring.NewLoop(ring.WithMode(ring.ModeOwner), ring.WithLoopCQSize(8192))
+	if err != nil {
+		panic(err) // needUring has checked that io_uring works
+	}
+	return &uringnet.Config{Loop: l}
+})
+
 // engines are the engines every comparison runs on; the first is the
 // reference. uringnet's default receives through the provided-buffer ring
-// (RecvAuto); RecvDirect and zero-copy sends are the other paths.
-var engines = []engine{netEngine, uringnetEn, directEn, zeroCopyEn}
+// (RecvAuto); RecvDirect and zero-copy sends are the other paths, and the
+// owner-mode Loop the other way of driving the ring.
+var engines = []engine{netEngine, uringnetEn, directEn, zeroCopyEn, ownerEn}
 
 // needUring skips the test when io_uring cannot be set up here at all
 // (seccomp, sysctl), naming the reason.
