@@ -27,9 +27,10 @@ func RecvPath(c any) string {
 	return "provided"
 }
 
-// PoolLoops returns how many Loops have a provided-buffer pool.
-func PoolLoops() int {
+// HasPool reports whether l has a provided-buffer pool.
+func HasPool(l *ring.Loop) bool {
 	poolsMu.Lock()
 	defer poolsMu.Unlock()
-	return len(pools)
+	_, ok := pools[l]
+	return ok
 }

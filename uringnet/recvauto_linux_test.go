@@ -79,15 +79,14 @@ func TestPoolOfClosedLoopDropped(t *testing.T) {
 		c.Close()
 		return l
 	}
-	base := uringnet.PoolLoops()
 	first := use()
-	if got := uringnet.PoolLoops(); got != base+1 {
-		t.Fatalf("pools after the first Loop: %d, want %d", got, base+1)
+	if !uringnet.HasPool(first) {
+		t.Fatal("no pool for the first Loop after a conn used it")
 	}
 	first.Close()
 	second := use()
 	defer second.Close()
-	if got := uringnet.PoolLoops(); got != base+1 {
-		t.Errorf("pools after closing the first Loop and using a second: %d, want %d", got, base+1)
+	if got := []bool{uringnet.HasPool(first), uringnet.HasPool(second)}; !cmp.Equal(got, []bool{false, true}) {
+		t.Errorf("pools of (closed first Loop, second Loop) = %v, want [false true]", got)
 	}
 }
