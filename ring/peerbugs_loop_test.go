@@ -316,51 +316,59 @@ func TestLoopUnreadResultsDoNotStallCompletions(t *testing.T) {
 // rio counts a multishot op's F_MORE CQEs before it reuses the op, and
 // go-peers.md 6(b)1 makes it the rule: memory an op hands to the kernel is
 // released only on its terminal CQE. A multishot TIMEOUT re-reads its
-// timespec on every expiry. The test drops every reference to the Request
-// and its Timespec except weak pointers, collects garbage while F_MORE
-// CQEs arrive, and checks both are still alive (the Loop holds them); then
-// it cancels, drains to the terminal CQE, and checks the Loop let go.
+// timespec on every expiry. The test submits one that fires every 500 us,
+// 1,000 times, drops every reference to the Request and its Timespec
+// except weak pointers, and collects garbage while F_MORE CQEs arrive: as
+// long as the op has not ended, both must still be alive (the Loop holds
+// them). It then drains to the terminal CQE and checks the Loop let go.
 func TestLoopKeepsMultishotMemoryUntilTerminalCQEUnderGC(t *testing.T) {
+	const shots = 1000
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, m.opts...)
 			if err := l.CheckOp(ring.OpTimeout); err != nil {
 				t.Skip(err)
 			}
-			wreq, wts := submitAbandonedTicker(t, l)
+			before := l.Stats().Completed
+			wreq, wts := submitAbandonedTicker(t, l, shots)
 			for i := 0; i < 5; i++ {
 				runtime.GC()
 				time.Sleep(2 * time.Millisecond) // let a few expiries post F_MORE CQEs
 			}
-			if wts.Value() == nil || wreq.Value() == nil {
+			req, ts := wreq.Value(), wts.Value()
+			ended := l.Stats().Completed != before // read after taking the references
+			switch {
+			case (req == nil || ts == nil) && !ended:
 				t.Fatal("the GC collected a multishot request's memory while the kernel still used it")
+			case req == nil || ts == nil:
+				t.Skip("the ticker ended before the check (a very slow machine): nothing proven")
 			}
-			if ts := *wts.Value(); ts != (ring.Timespec{Nsec: int64(time.Millisecond)}) {
-				t.Fatalf("timespec changed under the kernel: %+v", ts)
+			if *ts != (ring.Timespec{Nsec: int64(500 * time.Microsecond)}) {
+				t.Fatalf("timespec changed under the kernel: %+v", *ts)
 			}
-			req := wreq.Value()
-			req.Cancel()
 			var more, last int
 			var term ring.CQE
-			for {
-				c, ok, err := req.Next(context.Background())
-				if err != nil {
-					t.Fatal(err)
+			mustFinish(t, "draining the ticker", func() {
+				for {
+					c, ok, err := req.Next(context.Background())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !ok {
+						break
+					}
+					if c.Flags&ring.CQEFMore != 0 {
+						more++
+					} else {
+						last++
+						term = c
+					}
 				}
-				if !ok {
-					break
-				}
-				if c.Flags&ring.CQEFMore != 0 {
-					more++
-				} else {
-					last++
-					term = c
-				}
+			})
+			if more != shots-1 || last != 1 || term.Res != -int32(syscall.ETIME) {
+				t.Fatalf("%d F_MORE CQEs, %d terminal (last %+v); want %d, then one -ETIME", more, last, term, shots-1)
 			}
-			if more == 0 || last != 1 || term.Res != -int32(syscall.ECANCELED) {
-				t.Fatalf("%d F_MORE CQEs, %d terminal (last %+v); want some, then one -ECANCELED", more, last, term)
-			}
-			req = nil
+			req, ts = nil, nil
 			for i := 0; i < 10 && wts.Value() != nil; i++ {
 				runtime.GC()
 			}
@@ -371,19 +379,70 @@ func TestLoopKeepsMultishotMemoryUntilTerminalCQEUnderGC(t *testing.T) {
 	}
 }
 
-// submitAbandonedTicker submits a multishot TIMEOUT (every millisecond,
-// no count) whose Request and Timespec the caller only sees weakly.
+// submitAbandonedTicker submits a multishot TIMEOUT (every 500 us, shots
+// times) whose Request and Timespec the caller only sees weakly.
 //
 //go:noinline
-func submitAbandonedTicker(t *testing.T, l *ring.Loop) (weak.Pointer[ring.Request], weak.Pointer[ring.Timespec]) {
-	ts := &ring.Timespec{Nsec: int64(time.Millisecond)}
+func submitAbandonedTicker(t *testing.T, l *ring.Loop, shots uint32) (weak.Pointer[ring.Request], weak.Pointer[ring.Timespec]) {
+	ts := &ring.Timespec{Nsec: int64(500 * time.Microsecond)}
 	req := ring.NewRequest()
-	req.SQE.PrepTimeout(ts, 0, ring.TimeoutMultishot)
+	req.SQE.PrepTimeout(ts, shots, ring.TimeoutMultishot)
 	req.Keep = ts
 	if err := l.Submit(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	return weak.Make(req), weak.Make(ts)
+}
+
+// rio cancels a multishot op and then drains it until the terminal
+// ECANCELED before reusing it (go-peers.md 2.7, 6(b)1): a cancel is not
+// done until the op's terminal CQE. Request.Cancel on a multishot TIMEOUT
+// must end it, every time. One ASYNC_CANCEL is not enough: it misses a
+// multishot timeout whose expiry is running (-EALREADY), and one whose timer
+// has fired but whose task work has not re-armed it yet (the timeout is off
+// the kernel's list then: -ENOENT); the ticker then goes on for ever, and
+// so does the drain. 200 tickers at 100 us, each cancelled after its first
+// expiry, hit those windows within seconds under the race detector.
+func TestLoopCancelEndsMultishotTimeout(t *testing.T) {
+	t.Skip("BUG: a single ASYNC_CANCEL can miss a multishot timeout (-EALREADY while its expiry runs, -ENOENT before its task work re-arms it) and Request.Cancel never retries, so the ticker and the drain go on for ever; the Loop developer's in-progress fix retries on -EALREADY; see docs/peer-bugs.md")
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, m.opts...)
+			if err := l.CheckOp(ring.OpTimeout); err != nil {
+				t.Skip(err)
+			}
+			for i := 0; i < 200; i++ {
+				ts := &ring.Timespec{Nsec: int64(100 * time.Microsecond)}
+				req := ring.NewRequest()
+				req.SQE.PrepTimeout(ts, 0, ring.TimeoutMultishot)
+				req.Keep = ts
+				if err := l.Submit(context.Background(), req); err != nil {
+					t.Fatal(err)
+				}
+				var term ring.CQE
+				mustFinish(t, "draining a cancelled multishot timeout", func() {
+					for {
+						c, ok, err := req.Next(context.Background())
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !ok {
+							return
+						}
+						if c.Flags&ring.CQEFMore != 0 {
+							req.Cancel()
+						} else {
+							term = c
+						}
+					}
+				})
+				if term.Res != -int32(syscall.ECANCELED) {
+					t.Fatalf("ticker %d ended with %+v, want -ECANCELED", i, term)
+				}
+				req.Release()
+			}
+		})
+	}
 }
 
 // hayabusa-cloud/uring sets SINGLE_ISSUER but never locks an OS thread, so
