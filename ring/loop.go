@@ -74,8 +74,9 @@ type Loop struct {
 	fatal     atomic.Pointer[error] // first error that broke the ring
 	graveyard []*Request            // failed by a fatal error, kept reachable
 
-	owner ownerState // owner mode only
-	stats loopCounters
+	owner  ownerState // owner mode only
+	stats  loopCounters
+	shards []*Loop // WithRings(n > 1): the rings' own Loops (loop_rings.go)
 }
 
 // loopCounters are the Stats counters, updated with atomics.
@@ -93,6 +94,7 @@ type loopCounters struct {
 // LoopStats is a snapshot of a Loop's counters.
 type LoopStats struct {
 	Mode           string  // "shared" or "owner"
+	Rings          int     // rings the requests are spread over
 	Submitted      uint64  // requests accepted by Submit
 	Completed      uint64  // requests resolved (terminal CQE or synthesized)
 	InFlight       int64   // requests submitted and not yet resolved
@@ -116,9 +118,12 @@ type LoopStats struct {
 // NewLoop sets up a ring and starts the Loop's goroutine (the reaper in
 // shared mode, the owner in owner mode).
 func NewLoop(opts ...LoopOption) (*Loop, error) {
-	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto}
+	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, rings: defaultRings}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.rings > 1 {
+		return newShardedLoop(cfg, opts)
 	}
 	if cfg.entries == 0 {
 		return nil, &SetupError{Rule: "Loop entries must be at least 1"}
@@ -223,7 +228,12 @@ func (l *Loop) MaxGroup() int { return l.maxGroup }
 func (l *Loop) Mode() LoopMode { return l.mode }
 
 // Features returns the IORING_FEAT_* bits of the Loop's ring.
-func (l *Loop) Features() Features { return l.ring.Features() }
+func (l *Loop) Features() Features {
+	if l.shards != nil {
+		return l.shards[0].Features()
+	}
+	return l.ring.Features()
+}
 
 // CheckOp returns nil if the running kernel implements op, and otherwise a
 // *NotSupportedError (errors.Is(err, ErrNotSupported)) naming it.
@@ -239,6 +249,9 @@ func (l *Loop) CheckOp(op Op) error {
 // thread, which SINGLE_ISSUER requires of io_uring_register too. fn must
 // not get SQEs, submit or reap: the Loop owns the queues.
 func (l *Loop) Do(fn func(r *Ring) error) error {
+	if l.shards != nil {
+		return l.doSharded(fn)
+	}
 	if l.closing.Load() {
 		return ErrClosed
 	}
@@ -250,9 +263,13 @@ func (l *Loop) Do(fn func(r *Ring) error) error {
 
 // Stats returns a snapshot of the Loop's counters.
 func (l *Loop) Stats() LoopStats {
+	if l.shards != nil {
+		return l.statsSharded()
+	}
 	s := &l.stats
 	st := LoopStats{
 		Mode:           l.mode.String(),
+		Rings:          1,
 		Submitted:      s.submitted.Load(),
 		Completed:      s.completed.Load(),
 		InFlight:       l.inflight.Load(),
@@ -286,7 +303,12 @@ func (l *Loop) Close() error {
 	first := false
 	l.closeOnce.Do(func() {
 		first = true
-		l.closeErr = l.close()
+		if l.shards != nil {
+			l.closing.Store(true)
+			l.closeErr = l.closeSharded()
+		} else {
+			l.closeErr = l.close()
+		}
 		close(l.closeDone)
 	})
 	<-l.closeDone

@@ -44,6 +44,7 @@ type loopConfig struct {
 	flushPolicy flushPolicy
 	iowq        [2]uint32
 	iowqSet     bool
+	rings       int
 	ringOpts    []Option
 }
 

@@ -12,6 +12,8 @@ const (
 	// requests in flight (admission), so it is larger than the SQ: many
 	// goroutines keep deep queues while each enter carries a modest batch.
 	cqFactor = 4
+	// defaultRings: rings per Loop (WithRings).
+	defaultRings = 1
 	// defaultMode: the mode ModeAuto picks.
 	defaultMode = ModeShared
 	// closeRecancel: how often Close repeats its cancel-all while it waits

@@ -24,6 +24,9 @@ import (
 // on one of them (in practice at once, batched with those of concurrent
 // submitters).
 func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
+	if l.shards != nil {
+		return l.submitSharded(ctx, reqs)
+	}
 	k := len(reqs)
 	if k == 0 {
 		return nil

@@ -220,3 +220,34 @@ func TestLoopNextContextCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestLoopRings: a Loop spread over several rings routes every request
+// (singles and groups) and adds up its counters.
+func TestLoopRings(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(8))...)
+			ctx := context.Background()
+			for i := 0; i < 300; i++ {
+				a, b := ring.NewRequest(), ring.NewRequest()
+				nopResult(a, int32(i), ring.SQEIOLink)
+				nopResult(b, int32(i+1000), 0)
+				if err := l.Submit(ctx, a, b); err != nil {
+					t.Fatal(err)
+				}
+				ca, erra := a.Wait(ctx)
+				cb, errb := b.Wait(ctx)
+				if erra != nil || errb != nil || ca.Res != int32(i) || cb.Res != int32(i+1000) {
+					t.Fatalf("group %d: %+v %v %+v %v", i, ca, erra, cb, errb)
+				}
+			}
+			st := l.Stats()
+			if st.Rings != 3 || st.Submitted != 600 || st.Completed != 600 || st.InFlight != 0 || st.Capacity <= 3*l.MaxGroup()-1 {
+				t.Fatalf("stats: %+v", st)
+			}
+			if err := l.Do(func(r *ring.Ring) error { _, err := r.Probe(); return err }); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -11,11 +11,13 @@ import (
 // loopOptions turns -setup into Loop options for the loop and uring
 // engines: "" or "none" is the Loop's default (ModeAuto), "owner" or any
 // setup naming SINGLE_ISSUER/DEFER_TASKRUN is owner mode, "shared" is
-// shared mode, "eager" makes every submitter enter (no deferred flush),
+// shared mode, "rings=N" spreads the requests over N rings
+// (ring.WithRings), "eager" makes every submitter enter (no deferred flush),
 // "sqpoll" adds SQPOLL (shared), "iowq=N" caps the kernel's bounded io-wq
 // workers (IORING_REGISTER_IOWQ_MAX_WORKERS), "spin=D" sets how long the
-// reaper or owner polls before it sleeps in the kernel. "rings=N" spreads the work
-// over N Loops (each goroutine sticks to one).
+// reaper or owner polls before it sleeps in the kernel. The second result
+// is how many separate Loops to make (always 1 now that a Loop spreads
+// over rings itself).
 func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 	rings = 1
 	iowq := uint32(0)
@@ -42,9 +44,11 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 			}
 			opts = append(opts, ring.WithIOWQMaxWorkers(iowq, 0))
 		case strings.HasPrefix(f, "rings="):
-			if _, err := fmt.Sscan(strings.TrimPrefix(f, "rings="), &rings); err != nil || rings < 1 {
+			var n int
+			if _, err := fmt.Sscan(strings.TrimPrefix(f, "rings="), &n); err != nil || n < 1 {
 				return nil, 0, fmt.Errorf("-setup %q: rings=N needs N >= 1", setup)
 			}
+			opts = append(opts, ring.WithRings(n))
 		default:
 			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, sqpoll, spin=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
 		}
@@ -86,8 +90,8 @@ func (ls loops) note() string {
 		enters += st.Enters
 	}
 	s := fmt.Sprintf("%s mode", mode)
-	if len(ls) > 1 {
-		s += fmt.Sprintf(", %d rings", len(ls))
+	if r := ls[0].Stats().Rings; r > 1 {
+		s += fmt.Sprintf(", %d rings", r)
 	}
 	if sub > 0 {
 		s += fmt.Sprintf(", %.1f SQEs/submit, %d enters", float64(sqes)/float64(sub), enters)
