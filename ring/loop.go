@@ -50,6 +50,7 @@ type Loop struct {
 	// while nothing is in flight.
 	reaperIdle atomic.Bool
 	reaperWake chan struct{}
+	waitArg    GeteventsArg // the reaper's EXT_ARG, on the heap
 
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
@@ -143,6 +144,9 @@ func NewLoop(opts ...LoopOption) (*Loop, error) {
 	}
 	if !cfg.spinSet {
 		cfg.spin = defaultSpin(mode)
+	}
+	if !cfg.minWaitSet {
+		cfg.minWait = defaultMinWait
 	}
 	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{}),
 		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch),

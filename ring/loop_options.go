@@ -45,6 +45,8 @@ type loopConfig struct {
 	iowq        [2]uint32
 	iowqSet     bool
 	rings       int
+	minWait     time.Duration
+	minWaitSet  bool
 	ringOpts    []Option
 }
 
@@ -100,4 +102,12 @@ func WithEagerFlush() LoopOption { return func(c *loopConfig) { c.flushPolicy = 
 // (bounded: 4x the CPUs; unbounded: RLIMIT_NPROC).
 func WithIOWQMaxWorkers(bounded, unbounded uint32) LoopOption {
 	return func(c *loopConfig) { c.iowq, c.iowqSet = [2]uint32{bounded, unbounded}, true }
+}
+
+// WithMinWait sets the reaper's batching window (shared mode, needs
+// FEAT_MIN_TIMEOUT, 6.12): with many requests in flight it sleeps until a
+// quarter of them completed or d after the first completion. 0 disables
+// it (wake on every completion).
+func WithMinWait(d time.Duration) LoopOption {
+	return func(c *loopConfig) { c.minWait, c.minWaitSet = d, true }
 }

@@ -21,6 +21,11 @@ const (
 	closeRecancel = 50 * time.Millisecond
 	// reapBatch: CQEs copied out of the ring per PeekBatch.
 	reapBatch = 256
+	// reapWaitDiv: with min-wait batching, the reaper asks for
+	// inflight/reapWaitDiv completions per wake-up.
+	reapWaitDiv = 4
+	// defaultMinWait: the reaper's batching window (WithMinWait).
+	defaultMinWait = 0
 )
 
 // defaultSpin is how long the reaper (shared) or owner keeps polling for

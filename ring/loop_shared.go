@@ -3,6 +3,7 @@ package ring
 import (
 	"runtime"
 	"time"
+	"unsafe"
 )
 
 // Shared mode: any goroutine enters to submit (group commit, see flush),
@@ -103,7 +104,7 @@ func (l *Loop) reaper() {
 				continue
 			}
 		}
-		if _, err := l.enter(0, 1, 0); err != nil && l.fatal.Load() == nil {
+		if _, err := l.waitCQEs(); err != nil && l.fatal.Load() == nil {
 			runtime.Gosched() // EBUSY/EAGAIN: reap at the top
 		}
 	}
@@ -117,4 +118,22 @@ func (l *Loop) kickReaper() {
 		default:
 		}
 	}
+}
+
+// waitCQEs blocks the reaper until CQEs arrive. With many requests in
+// flight and FEAT_MIN_TIMEOUT (6.12) it asks for a batch: the kernel
+// returns once reapWaitDiv-th of the requests in flight have completed,
+// or minWait after the first completion, whichever comes first, so one
+// wake-up of the reaper's thread serves several completions instead of
+// one each (loop_policy.go).
+func (l *Loop) waitCQEs() (int, error) {
+	if l.cfg.minWait <= 0 || l.ring.Features()&FeatMinTimeout == 0 {
+		return l.enter(0, 1, 0)
+	}
+	want := uint32(l.inflight.Load() / reapWaitDiv)
+	if want <= 1 {
+		return l.enter(0, 1, 0)
+	}
+	l.waitArg = GeteventsArg{MinWaitUsec: uint32(l.cfg.minWait / time.Microsecond)}
+	return l.enterArg(0, want, EnterExtArg, unsafe.Pointer(&l.waitArg), unsafe.Sizeof(l.waitArg))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"syscall"
+	"unsafe"
 )
 
 // Submit hands one Request, or a group of Requests, to the kernel. A
@@ -240,6 +241,11 @@ func (l *Loop) submitLocked() bool {
 // (EBADR: CQEs lost) or the Loop has a bug (EEXIST: an enter from a thread
 // that is not the SINGLE_ISSUER owner), and are never retried silently.
 func (l *Loop) enter(toSubmit, minComplete uint32, flags EnterFlags) (int, error) {
+	return l.enterArg(toSubmit, minComplete, flags, nil, 0)
+}
+
+// enterArg is enter with an EXT_ARG argument.
+func (l *Loop) enterArg(toSubmit, minComplete uint32, flags EnterFlags, arg unsafe.Pointer, argSz uintptr) (int, error) {
 	r := l.ring
 	flags |= r.enterFlags
 	if minComplete > 0 {
@@ -248,7 +254,7 @@ func (l *Loop) enter(toSubmit, minComplete uint32, flags EnterFlags) (int, error
 	}
 	for {
 		l.stats.enters.Add(1)
-		n, errno := sysEnter(r.enterFd, toSubmit, minComplete, flags, nil, 0)
+		n, errno := sysEnter(r.enterFd, toSubmit, minComplete, flags, arg, argSz)
 		if toSubmit > 0 && n > 0 {
 			l.stats.submitEnters.Add(1)
 			l.stats.sqesSubmitted.Add(uint64(n))
@@ -262,6 +268,9 @@ func (l *Loop) enter(toSubmit, minComplete uint32, flags EnterFlags) (int, error
 				return n, nil
 			}
 			continue
+		case syscall.ETIME:
+			// A timed wait (EXT_ARG, min_wait) ran out: not an error.
+			return 0, nil
 		case syscall.EBUSY, syscall.EAGAIN:
 			l.stats.busy.Add(1)
 			return 0, enterError(errno)

@@ -15,7 +15,8 @@ import (
 // (ring.WithRings), "eager" makes every submitter enter (no deferred flush),
 // "sqpoll" adds SQPOLL (shared), "iowq=N" caps the kernel's bounded io-wq
 // workers (IORING_REGISTER_IOWQ_MAX_WORKERS), "spin=D" sets how long the
-// reaper or owner polls before it sleeps in the kernel. The second result
+// reaper or owner polls before it sleeps in the kernel, "minwait=D" the
+// reaper's batching window (ring.WithMinWait). The second result
 // is how many separate Loops to make (always 1 now that a Loop spreads
 // over rings itself).
 func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
@@ -38,6 +39,12 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 				return nil, 0, fmt.Errorf("-setup %q: spin=D needs a duration: %v", setup, err)
 			}
 			opts = append(opts, ring.WithSpin(d))
+		case strings.HasPrefix(f, "minwait="):
+			d, err := time.ParseDuration(strings.TrimPrefix(f, "minwait="))
+			if err != nil {
+				return nil, 0, fmt.Errorf("-setup %q: minwait=D needs a duration: %v", setup, err)
+			}
+			opts = append(opts, ring.WithMinWait(d))
 		case strings.HasPrefix(f, "iowq="):
 			if _, err := fmt.Sscan(strings.TrimPrefix(f, "iowq="), &iowq); err != nil || iowq < 1 {
 				return nil, 0, fmt.Errorf("-setup %q: iowq=N needs N >= 1", setup)
@@ -50,7 +57,7 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 			}
 			opts = append(opts, ring.WithRings(n))
 		default:
-			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, sqpoll, spin=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
+			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, sqpoll, spin=D, minwait=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
 		}
 	}
 	return opts, rings, nil
