@@ -119,7 +119,7 @@ type LoopStats struct {
 // NewLoop sets up a ring and starts the Loop's goroutine (the reaper in
 // shared mode, the owner in owner mode).
 func NewLoop(opts ...LoopOption) (*Loop, error) {
-	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, rings: defaultRings}
+	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, rings: defaultRings, ownerYield: true}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -47,6 +47,7 @@ type loopConfig struct {
 	rings       int
 	minWait     time.Duration
 	minWaitSet  bool
+	ownerYield  bool
 	ringOpts    []Option
 }
 
@@ -111,3 +112,9 @@ func WithIOWQMaxWorkers(bounded, unbounded uint32) LoopOption {
 func WithMinWait(d time.Duration) LoopOption {
 	return func(c *loopConfig) { c.minWait, c.minWaitSet = d, true }
 }
+
+// WithOwnerYield makes the owner goroutine (owner mode) yield its P
+// before it blocks in the kernel whenever it has woken waiters since it
+// last did, so they run on another thread at once instead of when sysmon
+// retakes the blocked thread's P. Default on.
+func WithOwnerYield(on bool) LoopOption { return func(c *loopConfig) { c.ownerYield = on } }

@@ -82,6 +82,7 @@ func (l *Loop) ownerSetup() error {
 func (l *Loop) ownerLoop() {
 	l.armDoorbell()
 	var idleSince time.Time
+	readied := false // dispatched CQEs since the owner last yielded
 	defer l.wakeSQWaiters(true)
 	for {
 		if err := l.fatal.Load(); err != nil {
@@ -105,6 +106,7 @@ func (l *Loop) ownerLoop() {
 			continue
 		}
 		if n > 0 {
+			readied = true
 			idleSince = time.Time{}
 			continue
 		}
@@ -120,6 +122,15 @@ func (l *Loop) ownerLoop() {
 			if time.Since(idleSince) < l.cfg.spin {
 				continue
 			}
+		}
+		if readied && l.cfg.ownerYield {
+			// The waiters this goroutine woke sit in its P's run queue. A
+			// blocking enter keeps the P (in _Psyscall) until sysmon
+			// retakes it, 20 µs to 10 ms later; yielding first hands the
+			// P, and so the waiters, to another thread now.
+			readied = false
+			runtime.Gosched()
+			continue
 		}
 		l.owner.sleeping.Store(true)
 		if l.published.Load() != l.submitted.Load() || l.ring.CQReady() > 0 ||

@@ -13,7 +13,8 @@ import (
 // setup naming SINGLE_ISSUER/DEFER_TASKRUN is owner mode, "shared" is
 // shared mode, "rings=N" spreads the requests over N rings
 // (ring.WithRings), "eager" makes every submitter enter (no deferred flush),
-// "sqpoll" adds SQPOLL (shared), "iowq=N" caps the kernel's bounded io-wq
+// "noyield" turns off the owner's yield before it sleeps, "sqpoll" adds
+// SQPOLL (shared), "iowq=N" caps the kernel's bounded io-wq
 // workers (IORING_REGISTER_IOWQ_MAX_WORKERS), "spin=D" sets how long the
 // reaper or owner polls before it sleeps in the kernel, "minwait=D" the
 // reaper's batching window (ring.WithMinWait). The second result
@@ -29,6 +30,8 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 			opts = append(opts, ring.WithMode(ring.ModeOwner))
 		case f == "shared":
 			opts = append(opts, ring.WithMode(ring.ModeShared))
+		case f == "noyield":
+			opts = append(opts, ring.WithOwnerYield(false))
 		case f == "eager":
 			opts = append(opts, ring.WithEagerFlush())
 		case f == "sqpoll":
@@ -57,7 +60,7 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 			}
 			opts = append(opts, ring.WithRings(n))
 		default:
-			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, sqpoll, spin=D, minwait=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
+			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, noyield, sqpoll, spin=D, minwait=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
 		}
 	}
 	return opts, rings, nil
