@@ -75,10 +75,11 @@ func (l *Loop) resolve(r *Request, c CQE) {
 }
 
 func (l *Loop) internalCQE(c *CQE) {
-	switch c.UserData {
+	switch c.UserData & udKindMask {
 	case udCancel, udCancelAll:
 		l.intern.Add(-1)
 		l.internal.release(1)
+		l.cancelCQE(c)
 	case udDoorbell:
 		l.intern.Add(-1)
 		l.ownerDoorbellCQE(c)

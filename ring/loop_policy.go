@@ -19,6 +19,8 @@ const (
 	// closeRecancel: how often Close repeats its cancel-all while it waits
 	// for the last terminal CQEs.
 	closeRecancel = 50 * time.Millisecond
+	// cancelRetry: delay before a cancel that got -EALREADY is sent again.
+	cancelRetry = time.Millisecond
 	// reapBatch: CQEs copied out of the ring per PeekBatch.
 	reapBatch = 256
 	// reapWaitDiv: with min-wait batching, the reaper asks for

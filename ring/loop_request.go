@@ -178,6 +178,9 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 				res = c
 			}
 		}
+		if !r.term {
+			r.q, r.qh = r.q[:0], 0 // taken: reuse (multishot ops)
+		}
 		term, err := r.term, r.err
 		r.mu.Unlock()
 		if term {
@@ -225,6 +228,11 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 		if r.qh < len(r.q) {
 			c := r.q[r.qh]
 			r.qh++
+			if r.qh == len(r.q) && !r.term {
+				// All taken: reuse the queue, or a long-lived multishot
+				// op would grow it forever.
+				r.q, r.qh = r.q[:0], 0
+			}
 			r.mu.Unlock()
 			return c, true, nil
 		}

@@ -251,3 +251,45 @@ func TestLoopRings(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopCancelMultishotTicker: cancelling a multishot timeout that fires
+// every millisecond always ends it. A cancel that lands while the timer is
+// between two shots gets -ENOENT (or -EALREADY while its expiry runs) and
+// the ticker would run on forever; the Loop retries such cancels while the
+// target is in flight. 200 rounds hit that window several times (about 1
+// in 40 on 6.18).
+func TestLoopCancelMultishotTicker(t *testing.T) {
+	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
+		rounds := scaled(200, 200, 40)
+		for i := 0; i < rounds; i++ {
+			ts := &ring.Timespec{Nsec: int64(time.Millisecond)}
+			r := ring.NewRequest()
+			r.SQE.PrepTimeout(ts, 0, ring.TimeoutMultishot)
+			r.Keep = ts
+			if err := l.Submit(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(i%3) * time.Millisecond)
+			r.Cancel()
+			var last ring.CQE
+			n := 0
+			for {
+				c, ok, err := r.Next(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ok {
+					break
+				}
+				if n++; n > 5000 {
+					t.Fatalf("round %d: ticker still firing after cancel: %+v", i, l.Stats())
+				}
+				last = c
+			}
+			if last.Flags&ring.CQEFMore != 0 || last.Res != -int32(syscall.ECANCELED) {
+				t.Fatalf("round %d: terminal CQE %+v", i, last)
+			}
+			r.Release()
+		}
+	})
+}
