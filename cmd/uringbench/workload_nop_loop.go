@@ -31,8 +31,8 @@ func (nopLoopWorkload) Flags() []string { return []string{"goroutines", "ops", "
 
 func (nopLoopWorkload) Defaults() []Comparison {
 	return []Comparison{
-		{Params: Params{Goroutines: 64, Ops: 600_000}, Uring: "loop", Baseline: "ring", Note: "target >= 0.25x"},
-		{Params: Params{Goroutines: 1, Ops: 100_000}, Uring: "loop", Baseline: "ring", Note: "QD 1: latency-bound"},
+		{Params: Params{Goroutines: 64, Ops: 600_000, Setup: "none"}, Uring: "loop", Baseline: "ring", Note: "target >= 0.25x"},
+		{Params: Params{Goroutines: 1, Ops: 100_000, Setup: "none"}, Uring: "loop", Baseline: "ring", Note: "QD 1: latency-bound"},
 	}
 }
 

@@ -51,7 +51,7 @@ func (randreadWorkload) Flags() []string {
 // Defaults are the speed targets (item 11), each 1 s per run.
 func (randreadWorkload) Defaults() []Comparison {
 	c := func(qd int, direct bool, note string) Comparison {
-		return Comparison{Params: Params{QD: qd, Direct: direct, File: randreadSmall, Duration: time.Second},
+		return Comparison{Params: Params{QD: qd, Direct: direct, BS: 4096, File: randreadSmall, Duration: time.Second, Setup: "none"},
 			Uring: "uring", Baseline: "os", Note: note}
 	}
 	return []Comparison{
