@@ -137,6 +137,3 @@ func (a *admission) close() {
 	a.queue = nil
 	a.mu.Unlock()
 }
-
-// waiting reports how many submitters are parked.
-func (a *admission) waiting() int { return int(a.nwait.Load()) }
