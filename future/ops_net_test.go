@@ -148,11 +148,13 @@ func TestSocketFamily(t *testing.T) {
 	t.Run("Siocinq/Siocoutq/Getsockopt/Setsockopt", func(t *testing.T) {
 		a, b := tcpPair(t)
 		unix.Write(a, []byte("12345"))
-		for range 1000 { // loopback delivery is quick but not synchronous
-			if n, _ := unix.IoctlGetInt(b, unix.SIOCINQ); n == 5 {
+		// Loopback delivery is quick but not synchronous: wait until b is
+		// readable (no time bound; the one 5-byte write is one segment).
+		pfd := []unix.PollFd{{Fd: int32(b), Events: unix.POLLIN}}
+		for {
+			if n, err := unix.Poll(pfd, -1); n == 1 || err != unix.EINTR {
 				break
 			}
-			time.Sleep(time.Millisecond)
 		}
 		if n := await(t, future.Siocinq(b)); n != 5 {
 			t.Errorf("SIOCINQ = %d, want 5", n)
@@ -272,8 +274,11 @@ func TestMiscFamily(t *testing.T) {
 		word := new(uint32)
 		flags := ring.Futex2SizeU32 | ring.Futex2Private
 		w := future.FutexWait(word, 0, ring.FutexBitsetMatchAny, flags).Submit(ctx, loop)
+		// The wake finds no waiter until the kernel has armed the wait, which
+		// no CQE announces: retry until it does (no time bound, so a loaded
+		// machine cannot make the test fail; a lost wait hangs it instead).
 		var woke int
-		for range 1000 {
+		for {
 			if woke = await(t, future.FutexWake(word, 1, ring.FutexBitsetMatchAny, flags)); woke == 1 {
 				break
 			}
