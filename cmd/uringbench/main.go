@@ -226,12 +226,15 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	for _, r := range rows {
-		// Label with the parameters the workload used, defaults filled in.
-		if len(r.uring) > 0 {
-			r.label = label(r.w, r.uring[0].Params)
-		} else if len(r.base) > 0 {
-			r.label = label(r.w, r.base[0].Params)
+		// Label with the comparison's parameters, and for those it left
+		// unset, the values the workload used (its defaults).
+		p := r.c.Params
+		for _, rs := range [][]Result{r.uring, r.base} {
+			if len(rs) > 0 {
+				fillUnset(r.w, &p, rs[0].Params)
+			}
 		}
+		r.label = label(r.w, p)
 	}
 	if !o.json {
 		printTable(stdout, rows, reps)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -69,6 +70,22 @@ func setParam(p *Params, name string, v any) error {
 		return bad()
 	}
 	return nil
+}
+
+// fillUnset copies into p the parameters of w that p leaves unset (zero)
+// and src sets.
+func fillUnset(w Workload, p *Params, src Params) {
+	for _, name := range w.Flags() {
+		f, ok := paramByName(name)
+		if !ok || (f.text(p) != "" && f.text(p) != "0" && f.text(p) != "false" && f.text(p) != "0s") {
+			continue
+		}
+		b, err := json.Marshal(f.get(&src))
+		var v any
+		if err == nil && json.Unmarshal(b, &v) == nil {
+			_ = setParam(p, name, v)
+		}
+	}
 }
 
 func paramByName(name string) (paramField, bool) {

@@ -34,3 +34,25 @@ func TestParamsJSONRoundTrip(t *testing.T) {
 		t.Error(`setParam("qd", "many") succeeded, want an error`)
 	}
 }
+
+// A comparison's own parameters win over what a run reports; the unset
+// ones take the run's values.
+func TestFillUnset(t *testing.T) {
+	w := fakeWorkload{flags: []string{"batch", "goroutines", "bs", "setup", "direct"}}
+	p := Params{Goroutines: 2}
+	fillUnset(w, &p, Params{Goroutines: 1, Batch: 10000, BS: 4096, Setup: "none", Direct: true})
+	want := Params{Goroutines: 2, Batch: 10000, BS: 4096, Setup: "none", Direct: true}
+	if d := cmp.Diff(want, p); d != "" {
+		t.Errorf("fillUnset (-want +got):\n%s", d)
+	}
+}
+
+// fakeWorkload is a Workload with chosen flags and nothing else.
+type fakeWorkload struct{ flags []string }
+
+func (fakeWorkload) Name() string                       { return "fake" }
+func (fakeWorkload) Describe() string                   { return "" }
+func (fakeWorkload) Engines() []string                  { return nil }
+func (w fakeWorkload) Flags() []string                  { return w.flags }
+func (fakeWorkload) Defaults() []Comparison             { return nil }
+func (fakeWorkload) Run(string, Params) (Result, error) { return Result{}, nil }
