@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&p.Duration, "duration", 0, "how long a time-bound workload runs")
 	fs.IntVar(&p.Conns, "conns", 0, "connections")
 	fs.IntVar(&p.Size, "size", 0, "message size in bytes")
-	fs.StringVar(&p.Setup, "setup", "", "how the uring side is set up: io_uring setup flags for both sides of nop and stat (e.g. SINGLE_ISSUER|DEFER_TASKRUN), Loop options for nop-loop and randread (e.g. owner, shared, sqpoll); default none")
+	fs.StringVar(&p.Setup, "setup", "", "how the uring side is set up: io_uring setup flags for both sides of nop and stat (e.g. SINGLE_ISSUER|DEFER_TASKRUN), Loop options for nop -engine loop (alias nop-loop) and randread (e.g. owner, shared, sqpoll); default none")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per run and line instead of the table")
 	fs.StringVar(&o.svg, "svg", "", "write a bar chart of the ratios to this SVG file")
 	fs.IntVar(&o.reps, "reps", 0, "repetitions of each comparison, interleaved (default 3; 1 for a single -engine run)")

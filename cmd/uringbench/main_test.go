@@ -56,7 +56,7 @@ func TestNopRingJSON(t *testing.T) {
 	delete(got, "allocs_per_op")
 	want := map[string]any{
 		"workload": "nop", "engine": "ring", "batch": 8.0, "ops": 10000.0,
-		"setup": "none", "p50_ns": nil, "p99_ns": nil,
+		"goroutines": 0.0, "setup": "none", "p50_ns": nil, "p99_ns": nil,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON line (-want +got, timing fields removed):\n%s", d)

@@ -15,6 +15,10 @@ import (
 // and the -setup flags (none by default) on both sides.
 // It measures the per-op cost of the library's SQ/CQ handling and enter
 // path; the kernel's work per NOP is the same on both sides.
+//
+// -engine loop is the issue's spelling of the Loop's NOP benchmark
+// ("-workload nop -engine loop -goroutines G"): it runs the nop-loop
+// workload's loop engine (workload_nop_loop.go) with -goroutines and -ops.
 func init() { register(nopWorkload{}) }
 
 type nopWorkload struct{}
@@ -22,12 +26,12 @@ type nopWorkload struct{}
 func (nopWorkload) Name() string { return "nop" }
 
 func (nopWorkload) Describe() string {
-	return "IORING_OP_NOP submit-and-reap, -batch NOPs per io_uring_enter: ring layer vs raw C"
+	return "IORING_OP_NOP submit-and-reap, -batch NOPs per io_uring_enter: ring layer vs raw C; -engine loop: through the Loop from -goroutines goroutines (as nop-loop)"
 }
 
-func (nopWorkload) Engines() []string { return []string{"ring", "c"} }
+func (nopWorkload) Engines() []string { return []string{"ring", "c", "loop"} }
 
-func (nopWorkload) Flags() []string { return []string{"batch", "ops", "setup"} }
+func (nopWorkload) Flags() []string { return []string{"batch", "ops", "goroutines", "setup"} }
 
 // Defaults are the issue's comparison points with no setup flags, then the
 // same with SINGLE_ISSUER|DEFER_TASKRUN on both sides (the Loop's owner
@@ -57,6 +61,14 @@ func (nopWorkload) Defaults() []Comparison {
 }
 
 func (nopWorkload) Run(engine string, p Params) (Result, error) {
+	switch {
+	case engine == "loop" && p.Batch != 0:
+		return Result{Params: p}, fmt.Errorf("nop -engine loop takes -goroutines, not -batch (the Loop batches across goroutines)")
+	case engine == "loop":
+		return nopLoopWorkload{}.Run("loop", p)
+	case p.Goroutines != 0:
+		return Result{Params: p}, fmt.Errorf("nop -engine %s runs one goroutine; -goroutines is for -engine loop", engine)
+	}
 	p = Params{Batch: orDefault(p.Batch, 32), Ops: orDefault(p.Ops, 4_000_000), Setup: orDefault(p.Setup, "none")}
 	if p.Batch < 1 || p.Batch > 4096 || p.Ops < 1 {
 		return Result{Params: p}, fmt.Errorf("nop needs 1 <= -batch <= 4096 and -ops >= 1")

@@ -13,8 +13,9 @@ import (
 // issue's yardstick: the Loop should reach at least 0.25x of it with 64
 // goroutines. The Loop's cost per op is what is measured: batching
 // across goroutines, admission, routing each CQE, parking and waking the
-// waiter. (The issue writes it "-workload nop -engine loop"; the nop
-// workload belongs to the ring layer, so the Loop's is its own workload.)
+// waiter. The issue writes it "-workload nop -engine loop -goroutines G",
+// which runs this workload's loop engine (workload_nop.go); nop-loop keeps
+// the Loop's default comparisons, against the ring layer, in their own rows.
 func init() { register(nopLoopWorkload{}) }
 
 type nopLoopWorkload struct{}
