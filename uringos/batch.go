@@ -16,11 +16,12 @@ import (
 // Batch helpers: many independent operations handed to the kernel
 // together. Where os makes one system call per path, these fill the
 // submission queue with one SQE per path and publish them with one tail
-// store per group (ring.Loop.Submit of a group), so a whole group costs
-// one io_uring_enter; the kernel runs the statx and openat calls on its
-// io-wq workers in parallel while the caller's goroutine reaps.
+// store per window, so a whole window costs one io_uring_enter; the
+// kernel runs the statx and openat calls on its io-wq workers in parallel
+// while the caller's goroutine reaps.
 
-// batchWindow is how many requests one Submit publishes.
+// batchWindow is how many requests one Loop.Submit publishes when a stat
+// batch runs through the Loop.
 const batchWindow = 256
 
 // LstatAll is os.Lstat of every name: infos[i], errs[i] are what
@@ -61,10 +62,10 @@ func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
 	return s.statAll("stat", names, 0)
 }
 
-// statAll submits one IORING_OP_STATX per name, batchWindow per group,
-// with the next group submitted before the last one is reaped. All the
-// paths share one allocation, and so do the FileInfos, into which the
-// kernel writes the statx results; the Requests come from the Loop's pool.
+// statAll stats every name with one IORING_OP_STATX each. All the paths
+// share one allocation, and so do the FileInfos, into which the kernel
+// writes the statx results. The batch runs on a private ring
+// (batch_ring.go) when one can be made, and otherwise through the Loop.
 func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []error) {
 	infos := make([]fs.FileInfo, len(names))
 	errs := make([]error, len(names))
@@ -80,22 +81,53 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		}
 		return infos, errs
 	}
+	if len(names) == 0 {
+		return infos, errs
+	}
 	dirfds, rels := s.openParents(names)
 	defer s.closeParents(dirfds)
 	total := 0
 	for _, n := range rels {
 		total += len(n) + 1
 	}
-	cpaths := make([]byte, total)
-	offs := make([]int, len(names))
+	b := &statBatch{op: op, names: names, flags: flags, dirfds: dirfds,
+		cpaths: make([]byte, total), offs: make([]int, len(names)),
+		stats: make([]fileStat, len(names)), infos: infos, errs: errs}
 	off := 0
 	for i, n := range rels {
-		offs[i] = off
-		off += copy(cpaths[off:], n) + 1
+		b.offs[i] = off
+		off += copy(b.cpaths[off:], n) + 1
 	}
-	// The FileInfos themselves, in one allocation: the kernel writes each
-	// struct statx straight into its fileStat.
-	stats := make([]fileStat, len(names))
+	// The private ring bypasses the Loop, so it is used only while the
+	// Loop is open (Do fails with ErrClosed after Close, as every other
+	// call does) and supports STATX.
+	var sr *statRing
+	if s.loop.CheckOp(ring.OpStatx) == nil && s.loop.Do(func(*ring.Ring) error { return nil }) == nil {
+		sr = getStatRing()
+	}
+	if sr == nil {
+		s.statLoop(b)
+	} else {
+		retry, ok := b.runOn(sr)
+		if ok {
+			putStatRing(sr)
+		} else {
+			sr.r.Close()
+		}
+		for _, i := range retry {
+			infos[i], errs[i] = s.stat(op, names[i], flags)
+		}
+	}
+	runtime.KeepAlive(b.cpaths)
+	runtime.KeepAlive(b.stats)
+	return infos, errs
+}
+
+// statLoop runs batch b through the Loop: one pooled Request per name,
+// batchWindow per group, with the next group submitted before the last
+// one is reaped.
+func (s *Sys) statLoop(b *statBatch) {
+	op, names, flags, infos, errs, stats, cpaths := b.op, b.names, b.flags, b.infos, b.errs, b.stats, b.cpaths
 	ctx := context.Background()
 	window := min(batchWindow, s.loop.MaxGroup())
 	var groups [2][]*ring.Request
@@ -113,7 +145,7 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 				continue
 			}
 			r := ring.NewRequest()
-			r.SQE.PrepStatx(dirfds.fdOf(i), &cpaths[offs[i]], uint32(flags), statxMask, &stats[i].sys)
+			r.SQE.PrepStatx(b.dirfds.fdOf(i), &cpaths[b.offs[i]], uint32(flags), statxMask, &stats[i].sys)
 			r.Keep, r.Buf = unsafe.Pointer(&stats[i]), cpaths
 			reqs, idx = append(reqs, r), append(idx, i)
 		}
@@ -162,9 +194,6 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 			break
 		}
 	}
-	runtime.KeepAlive(cpaths)
-	runtime.KeepAlive(stats)
-	return infos, errs
 }
 
 // OpenAll is os.OpenFile of every name with the same flag and perm, all

@@ -19,3 +19,18 @@ func resetDefault() {
 	defer def.mu.Unlock()
 	def.sys, def.fallback, def.notify, def.notified = nil, false, nil, false
 }
+
+// StatThroughLoop makes batched stat run through the Loop, as when no
+// private ring can be made; the returned function restores the rings.
+func StatThroughLoop() (restore func()) {
+	p := &statRings
+	p.mu.Lock()
+	prev, idle := p.failed, p.idle
+	p.failed, p.idle = true, nil
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		p.failed, p.idle = prev, append(p.idle, idle...)
+		p.mu.Unlock()
+	}
+}

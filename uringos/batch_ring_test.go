@@ -1,0 +1,92 @@
+package uringos_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/uringos"
+)
+
+// lstatDiff compares s.LstatAll(names) with os.Lstat of each name.
+func lstatDiff(s *uringos.Sys, names []string) string {
+	root := filepath.Dir(names[0])
+	infos, errs := s.LstatAll(names)
+	var got, want []any
+	for i, n := range names {
+		wi, we := os.Lstat(n)
+		want = append(want, normInfo(wi), normErr(root, we))
+		got = append(got, normInfo(infos[i]), normErr(root, errs[i]))
+	}
+	return cmp.Diff(want, got)
+}
+
+// The Loop path of batched stat (used when no private ring can be made)
+// gives the same results as the private rings and os.
+func TestLstatAllThroughLoopMatchesOS(t *testing.T) {
+	names := batchNames(t)
+	restore := uringos.StatThroughLoop()
+	defer restore()
+	for cfg, s := range loops(t) {
+		if diff := lstatDiff(s, names); diff != "" {
+			t.Errorf("%s: (-os +uringos):\n%s", cfg, diff)
+		}
+	}
+}
+
+// More concurrent batches than private rings stay idle: each gets a ring
+// of its own, and every result matches os.
+func TestLstatAllConcurrentBatches(t *testing.T) {
+	names := batchNames(t)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callers = 8
+	diffs := make([]string, callers)
+	var wg sync.WaitGroup
+	for g := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				if diffs[g] = lstatDiff(s, names); diffs[g] != "" {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for g, d := range diffs {
+		if d != "" {
+			t.Errorf("caller %d: (-os +uringos):\n%s", g, d)
+		}
+	}
+}
+
+// A batch on a closed Loop fails like every other call on it, although
+// the private rings do not need the Loop.
+func TestLstatAllAfterLoopClose(t *testing.T) {
+	l, err := ring.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := uringos.On(l)
+	l.Close()
+	dir := t.TempDir()
+	var names []string
+	for i := range 10 { // enough to share a parent directory
+		names = append(names, filepath.Join(dir, fmt.Sprint(i)))
+	}
+	infos, errs := s.LstatAll(names)
+	for i := range names {
+		if infos[i] != nil || !errors.Is(errs[i], ring.ErrClosed) {
+			t.Errorf("LstatAll(%s) on a closed Loop = %v, %v; want nil, ErrClosed", names[i], infos[i], errs[i])
+		}
+	}
+}
