@@ -15,8 +15,8 @@ import (
 
 // The stat workload: lstat of 10,000 files. The uring engine hands the
 // kernel -batch paths at a time with uringos.LstatAll (one IORING_OP_STATX
-// SQE per path, published 256 per group, the kernel running them on its
-// io-wq workers); the baselines call os.Lstat for each path, from one
+// SQE per path on a private ring, 256 in flight, the kernel running them
+// on its io-wq workers); the baselines call os.Lstat for each path, from one
 // goroutine ("os") or from -goroutines goroutines ("os-parallel", default
 // GOMAXPROCS). -ops stats are made in passes over the same files, so the
 // dentries are cached on every side alike. Every result is checked (a
@@ -34,8 +34,9 @@ func (statWorkload) Describe() string {
 	return "lstat of 10,000 files: uringos.LstatAll (-batch paths per submission) vs os.Lstat from 1 and from -goroutines goroutines"
 }
 
-// Engines: "ring" is the same batched statx on a raw ring.Ring without the
-// Loop (one goroutine owns the ring), to show what the Loop costs.
+// Engines: "ring" is the same batched statx on a raw ring.Ring with full
+// paths and nothing else (no parent directories, no FileInfo), to show
+// what uringos adds.
 func (statWorkload) Engines() []string { return []string{"uring", "ring", "os", "os-parallel"} }
 
 func (statWorkload) Flags() []string { return []string{"batch", "ops", "goroutines", "setup"} }
