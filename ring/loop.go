@@ -51,6 +51,7 @@ type Loop struct {
 	reaperIdle atomic.Bool
 	reaperWake chan struct{}
 	waitArg    GeteventsArg // the reaper's EXT_ARG, on the heap
+	wake       wakeTarget   // wakes a reaper asleep in the kernel after a fatal error (loop_wake.go)
 
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
@@ -345,7 +346,9 @@ func (l *Loop) close() error {
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()
 				l.ringClosed = true
-				return l.ring.Close()
+				err := l.ring.Close()
+				l.closeWake()
+				return err
 			}
 			return l.owner.closeErr
 		case <-t.C:
@@ -365,13 +368,20 @@ func (l *Loop) runnerShouldExit() bool {
 // Loop to submissions; the reaper or owner then resolves every request in
 // flight with it (failAll) and stops. Safe from any goroutine.
 func (l *Loop) noteFatal(err error) {
-	l.fatal.CompareAndSwap(nil, &err)
+	first := l.fatal.CompareAndSwap(nil, &err)
 	l.closing.Store(true)
 	l.adm.close()
 	if l.mode == ModeOwner {
+		// Only the owner enters, so it is awake and sees the error.
 		l.ownerKick()
-	} else {
-		l.kickReaper()
+		return
+	}
+	l.kickReaper()
+	if first {
+		// A reaper asleep in io_uring_enter sees the error only when a
+		// CQE arrives; post one (loop_wake.go). Once is enough: the CQE
+		// stays until reaped, and a reaper that reaped it sees fatal.
+		l.wakeReaper()
 	}
 }
 

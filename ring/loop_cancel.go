@@ -15,6 +15,7 @@ const (
 	udCancel    = internalTag | 1<<udKindShift // ASYNC_CANCEL of one request
 	udCancelAll = internalTag | 2<<udKindShift // ASYNC_CANCEL_ANY|ALL, from Close
 	udDoorbell  = internalTag | 3<<udKindShift // the owner's eventfd read
+	// 4: udWake (loop_wake.go), the reaper's wake-up after a fatal error
 	udKindMask  = internalTag | 0x7f<<udKindShift
 	udTargetGen = 0xffffff
 )

@@ -83,6 +83,9 @@ func (l *Loop) internalCQE(c *CQE) {
 	case udDoorbell:
 		l.intern.Add(-1)
 		l.ownerDoorbellCQE(c)
+	case udWake:
+		// Posted from outside the ring after a fatal error, only to end
+		// the reaper's sleep (loop_wake.go): no credit, nothing to do.
 	}
 }
 

@@ -23,11 +23,25 @@ import (
 // (nothing is written to the pipe). The Loop must post one itself, without
 // its broken submission path. Unlike TestLoopFatalEnterErrorIsNotRetriedForever
 // the reaper is known to be asleep here (WithSpin(0) and the goroutine's
-// syscall state), so the hang was deterministic before the fix.
+// syscall state), so the hang was deterministic before the fix. The Loop
+// wakes it with IORING_REGISTER_SEND_MSG_RING (6.13), or else with a
+// MSG_RING from a helper ring; the second subtest forces that path.
 func TestLoopFatalErrorWakesSleepingReaper(t *testing.T) {
+	t.Run("SEND_MSG_RING", testFatalErrorWakesSleepingReaper)
+	t.Run("MSG_RING from a helper ring", func(t *testing.T) {
+		defer ring.ForceWakeFallback()()
+		testFatalErrorWakesSleepingReaper(t)
+	})
+}
+
+func testFatalErrorWakesSleepingReaper(t *testing.T) {
 	l, err := ring.NewLoop(ring.WithMode(ring.ModeShared), ring.WithSpin(0))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := l.CheckOp(ring.OpMsgRing); err != nil {
+		l.Close()
+		t.Skipf("the wake-up needs IORING_OP_MSG_RING: %v", err)
 	}
 	pr, pw, err := os.Pipe()
 	if err != nil {

@@ -24,6 +24,10 @@ func (l *Loop) startShared() error {
 		r.Close()
 		return err
 	}
+	if err := l.openWake(); err != nil {
+		r.Close()
+		return err
+	}
 	go l.reaper()
 	go l.flusher()
 	return nil
