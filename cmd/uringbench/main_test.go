@@ -73,9 +73,9 @@ func TestComparisonTableAndSVG(t *testing.T) {
 	}
 	table := out.String()
 	lines := strings.Split(strings.TrimSpace(table), "\n")
-	// Header, seven comparisons, a blank line, the legend, the run summary.
-	if len(lines) != 11 || !strings.HasPrefix(lines[0], "workload") {
-		t.Fatalf("table has %d lines, want 11:\n%s", len(lines), table)
+	// Header, seven comparisons, a blank line, two legend lines, the run summary.
+	if len(lines) != 12 || !strings.HasPrefix(lines[0], "workload") {
+		t.Fatalf("table has %d lines, want 12:\n%s", len(lines), table)
 	}
 	rows := []string{
 		"batch=1 setup=none", "batch=8 setup=none", "batch=32 setup=none", "batch=128 setup=none",

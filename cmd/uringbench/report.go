@@ -146,8 +146,12 @@ func printTable(out io.Writer, rows []*row, reps int) {
 			ratio = fmt.Sprintf("%.2fx", med)
 			rng = fmt.Sprintf("[%.2f..%.2f]", lo, hi)
 		}
-		p50 := pair(medianDur(r.uring, func(x Result) time.Duration { return x.P50 }),
-			medianDur(r.base, func(x Result) time.Duration { return x.P50 }), fmtDur)
+		uP50 := medianDur(r.uring, func(x Result) time.Duration { return x.P50 })
+		bP50 := medianDur(r.base, func(x Result) time.Duration { return x.P50 })
+		p50 := pair(uP50, bP50, fmtDur)
+		if uP50 > 0 && bP50 > 0 {
+			p50 += fmt.Sprintf(" (%.2fx)", float64(uP50)/float64(bP50)) // latency: below 1 = uring faster
+		}
 		threads := pair(maxThreads(r.uring), maxThreads(r.base), func(n int) string { return fmt.Sprint(n) })
 		allocs := "-"
 		if len(r.uring) > 0 && r.uring[0].AllocsPerOp >= 0 {
@@ -168,6 +172,7 @@ func printTable(out io.Writer, rows []*row, reps int) {
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "\nratio = uring ops/s / baseline ops/s, median of %d interleaved repetitions [their range]; above 1 = uring faster.\n", reps)
+	fmt.Fprintf(out, "p50 u/b = median per-op latency, uring/baseline (their ratio: below 1 = uring faster); threads = OS threads of the run's process.\n")
 }
 
 func cell(rs []Result, err error, f func([]Result) float64) string {
