@@ -32,6 +32,7 @@ type Loop struct {
 	// counts SQEs made visible, so a Request's seq says when it was.
 	sqMu      sync.Mutex
 	closed    bool // under sqMu: no SQE is published after it is set
+	sqGone    bool // under sqMu: not even Close's cancels are published (owner mode: Close has nothing left to cancel, or the ring is being closed)
 	published atomic.Uint64
 
 	// Shared mode: enterMu serializes the enters that submit, so that the

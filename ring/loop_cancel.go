@@ -84,7 +84,7 @@ func (l *Loop) publishInternal(sqe SQE, closing bool) {
 	}
 	l.intern.Add(1)
 	l.sqMu.Lock()
-	if (l.closed && !closing) || l.fatal.Load() != nil || !l.waitSQSpace(1) {
+	if (l.closed && !closing) || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(1) {
 		l.sqMu.Unlock()
 		l.intern.Add(-1)
 		l.internal.release(1)

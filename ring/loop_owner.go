@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -22,6 +23,8 @@ import (
 type ownerState struct {
 	sleeping  atomic.Bool
 	bellRung  atomic.Bool // deduplicates doorbell writes, like netpollBreak
+	bellArmed bool        // the doorbell READ is in the ring (owner goroutine only)
+	drained   bool        // closing with nothing in flight: sqGone is set (owner goroutine only)
 	efd       int
 	bellBuf   *[8]byte // the doorbell READ's buffer, on the heap
 	sqCond    sync.Cond
@@ -48,6 +51,12 @@ func (l *Loop) ownerMain(initErr chan<- error) {
 	}
 	initErr <- nil
 	l.ownerLoop()
+	// Close may still publish a re-cancel until it sees runDone (and after
+	// a fatal error nothing stopped it): it must find the SQ gone, not
+	// read the rings being unmapped.
+	l.sqMu.Lock()
+	l.sqGone = true
+	l.sqMu.Unlock()
 	l.owner.closeErr = l.ring.Close()
 	closeEventfd(l.owner.efd)
 	close(l.runDone)
@@ -110,6 +119,21 @@ func (l *Loop) ownerLoop() {
 			idleSince = time.Time{}
 			continue
 		}
+		if l.closing.Load() && l.inflight.Load() == 0 && !l.owner.drained {
+			// Close has nothing left to cancel. Until now the doorbell stayed
+			// armed (ownerDoorbellCQE), so Close's cancels always woke this
+			// goroutine. Stop all publication, then complete the doorbell
+			// READ ourselves: what remains in flight is internal SQEs already
+			// in the kernel, whose CQEs need no kick, so intern drains to 0.
+			l.owner.drained = true
+			l.sqMu.Lock()
+			l.sqGone = true
+			l.sqMu.Unlock()
+			if l.owner.bellArmed && l.owner.bellRung.CompareAndSwap(false, true) {
+				ringEventfd(l.owner.efd)
+			}
+			continue // submit what was published before sqGone
+		}
 		if l.runnerShouldExit() {
 			return
 		}
@@ -156,7 +180,7 @@ func (l *Loop) ownerKick() {
 func (l *Loop) armDoorbell() {
 	l.sqMu.Lock()
 	defer l.sqMu.Unlock()
-	if l.closed {
+	if l.sqGone {
 		return
 	}
 	for l.ring.SQSpace() == 0 {
@@ -170,15 +194,21 @@ func (l *Loop) armDoorbell() {
 	sqe := l.ring.GetSQE()
 	sqe.PrepRW(OpRead, int32(l.owner.efd), ptrAddr(l.owner.bellBuf), 8, ^uint64(0))
 	sqe.UserData = udDoorbell
+	l.owner.bellArmed = true
 	l.intern.Add(1)
 	l.ring.flushSQ()
 	l.published.Add(1)
 }
 
-// ownerDoorbellCQE handles the doorbell READ's CQE: re-arm it.
+// ownerDoorbellCQE handles the doorbell READ's CQE: re-arm it. Close's
+// ASYNC_CANCEL_ANY cancels it too (-ECANCELED); it is re-armed then as
+// well, because Close keeps publishing re-cancels and relies on ownerKick
+// to have them submitted, until the owner stops publication (sqGone,
+// armDoorbell).
 func (l *Loop) ownerDoorbellCQE(c *CQE) {
 	l.owner.bellRung.Store(false)
-	if c.Res >= 0 {
+	l.owner.bellArmed = false
+	if c.Res >= 0 || c.Res == -int32(syscall.ECANCELED) && l.closing.Load() {
 		l.armDoorbell()
 	}
 }
