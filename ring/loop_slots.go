@@ -36,8 +36,16 @@ func (t *slotTable) init(n int) {
 	t.head.Store(1)
 }
 
-// get pops a free slot, binds r to it, sets r.ud and returns it.
-func (t *slotTable) get(r *Request) uint64 {
+// bind publishes r in the slot take gave it: a lookup of r.ud finds r,
+// and sees every write made before bind (r's fields, and for a group every
+// member's, so bind the members only after all of them were taken).
+func (t *slotTable) bind(r *Request) {
+	t.reqs[uint32(r.ud)].Store(r)
+}
+
+// take pops a free slot for r, sets r.ud and returns it; the slot is not
+// bound yet (lookup finds nothing until bind).
+func (t *slotTable) take(r *Request) uint64 {
 	for {
 		h := t.head.Load()
 		idx := uint32(h)
@@ -49,7 +57,6 @@ func (t *slotTable) get(r *Request) uint64 {
 			i := idx - 1
 			t.gen[i] = (t.gen[i] + 1) & 0x7fffffff
 			r.ud = uint64(t.gen[i])<<32 | uint64(i)
-			t.reqs[i].Store(r) // publishes r's fields to the dispatcher
 			return r.ud
 		}
 	}

@@ -75,13 +75,22 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 		return l.closedErr()
 	}
 	for i, r := range reqs {
-		ud := l.slots.get(r)
+		ud := l.slots.take(r)
 		if g != nil {
 			g.m[i].ud = ud
 		}
 		sqe := l.ring.GetSQE()
 		*sqe = r.SQE
 		sqe.UserData = ud
+	}
+	// Bind only now: the dispatcher may resolve any member of a group on
+	// the CQE of any other (loop_group.go rules 1-3), reading its ud and
+	// group record, so each member's slot store must follow the writes for
+	// all of them. (The kernel orders the CQE after the tail store, but
+	// the race detector cannot see that, and the reaper wakes from
+	// io_uring_enter with no Go synchronization with this goroutine.)
+	for _, r := range reqs {
+		l.slots.bind(r)
 	}
 	l.ring.flushSQ() // one tail store for the whole group
 	seq := l.published.Add(uint64(k))
