@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -89,4 +90,37 @@ func TestLstatAllAfterLoopClose(t *testing.T) {
 			t.Errorf("LstatAll(%s) on a closed Loop = %v, %v; want nil, ErrClosed", names[i], infos[i], errs[i])
 		}
 	}
+}
+
+// Garbage collections while batches are in flight do not disturb the
+// paths and statx buffers the kernel is using: every result still
+// matches os.
+func TestLstatAllUnderGC(t *testing.T) {
+	names := batchNames(t)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	for range 5 {
+		if diff := lstatDiff(s, names); diff != "" {
+			t.Errorf("(-os +uringos):\n%s", diff)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
