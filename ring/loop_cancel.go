@@ -82,14 +82,17 @@ func (l *Loop) publishInternal(sqe SQE, closing bool) {
 	if l.internal.acquire(context.Background(), 1) != nil {
 		return
 	}
-	l.intern.Add(1)
 	l.sqMu.Lock()
 	if (l.closed && !closing) || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(1) {
 		l.sqMu.Unlock()
-		l.intern.Add(-1)
 		l.internal.release(1)
 		return
 	}
+	// Counted only once it will be published: an owner that has set
+	// sqGone must never see intern rise again (it would wait for a CQE
+	// that never comes). Still before the publication and the kick, as
+	// the reaper's idle check needs.
+	l.intern.Add(1)
 	*l.ring.GetSQE() = sqe
 	l.ring.flushSQ()
 	l.published.Add(1)

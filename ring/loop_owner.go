@@ -125,14 +125,17 @@ func (l *Loop) ownerLoop() {
 			// goroutine. Stop all publication, then complete the doorbell
 			// READ ourselves: what remains in flight is internal SQEs already
 			// in the kernel, whose CQEs need no kick, so intern drains to 0.
-			l.owner.drained = true
 			l.sqMu.Lock()
-			l.sqGone = true
-			l.sqMu.Unlock()
-			if l.owner.bellArmed && l.owner.bellRung.CompareAndSwap(false, true) {
-				ringEventfd(l.owner.efd)
+			if l.inflight.Load() == 0 { // a racing Submit raises it before it takes sqMu
+				l.sqGone, l.owner.drained = true, true
 			}
-			continue // submit what was published before sqGone
+			l.sqMu.Unlock()
+			if l.owner.drained {
+				if l.owner.bellArmed && l.owner.bellRung.CompareAndSwap(false, true) {
+					ringEventfd(l.owner.efd)
+				}
+				continue // submit what was published before sqGone
+			}
 		}
 		if l.runnerShouldExit() {
 			return

@@ -66,7 +66,7 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 		l.raiseMax(n)
 	}
 	l.sqMu.Lock()
-	if l.closed || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
+	if l.closed || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
 		l.sqMu.Unlock()
 		l.users.Add(-int64(k))
 		l.inflight.Add(-int64(k))
