@@ -48,7 +48,7 @@ func pbufHead(t *testing.T, r *ring.Ring, bgid uint16) uint16 {
 // CQE names the buffer, the data is in it, and the kernel head moves.
 func testPbufRingRead(t *testing.T, flags uint16) {
 	r := newTestRing(t, 8)
-	rfd, wfd := testPipe(t)
+	rfd, wfd := opPipe(t)
 	const bgid = 7
 	br, err := r.RegisterPbufRing(bgid, 4, flags)
 	if err != nil {
@@ -108,7 +108,7 @@ func TestPbufRingKernelMemory(t *testing.T) { testPbufRingRead(t, ring.PbufRingM
 // where the last stopped; IORING_CQE_F_BUF_MORE says it is not used up.
 func TestPbufRingIncremental(t *testing.T) {
 	r := newTestRing(t, 8)
-	rfd, wfd := testPipe(t)
+	rfd, wfd := opPipe(t)
 	br, err := r.RegisterPbufRing(3, 2, ring.PbufRingInc)
 	if err != nil {
 		t.Fatal(err)

@@ -453,7 +453,7 @@ func TestLoopCancelEndsMultishotTimeout(t *testing.T) {
 // thread and succeed.
 func TestLoopOwnerRegistersOnOwnerThread(t *testing.T) {
 	l := newTestLoop(t, ring.WithMode(ring.ModeOwner))
-	rfd, _ := testPipe(t)
+	rfd, _ := opPipe(t)
 	var errs [2]error
 	onOtherThread(func() {
 		errs[0] = l.Do(func(r *ring.Ring) error { return r.RegisterFiles([]int{rfd}) })

@@ -135,7 +135,7 @@ func TestPrepMovesCallerLocalsToHeap(t *testing.T) {
 func TestBlockingEnterIsARuntimeSyscall(t *testing.T) {
 	t.Run("Ring.SubmitAndWait", func(t *testing.T) {
 		r := newRing(t, 4)
-		rfd, wfd := testPipe(t)
+		rfd, wfd := opPipe(t)
 		buf := make([]byte, 8)
 		r.GetSQE().PrepRead(int32(rfd), buf, -1)
 		done := make(chan error, 1)

@@ -14,7 +14,7 @@ import (
 // once it is done, so its CQE (-ECANCELED) is there right after.
 func TestSyncCancelBlockedRead(t *testing.T) {
 	r := newTestRing(t, 8)
-	rfd, _ := testPipe(t)
+	rfd, _ := opPipe(t)
 	buf := make([]byte, 8)
 	s := r.GetSQE()
 	readSQE(rfd, buf, 0, 42)(s)
@@ -33,7 +33,7 @@ func TestSyncCancelBlockedRead(t *testing.T) {
 
 func TestSyncCancelAllOnFd(t *testing.T) {
 	r := newTestRing(t, 8)
-	rfd, _ := testPipe(t)
+	rfd, _ := opPipe(t)
 	bufs := [3][]byte{make([]byte, 8), make([]byte, 8), make([]byte, 8)}
 	for i := range bufs {
 		readSQE(rfd, bufs[i], 0, uint64(i+1))(r.GetSQE())

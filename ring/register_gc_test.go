@@ -49,7 +49,7 @@ func TestRegisterBuffersKeptReachable(t *testing.T) {
 
 func TestPbufRingBuffersKeptReachable(t *testing.T) {
 	r := newTestRing(t, 4)
-	rfd, wfd := testPipe(t)
+	rfd, wfd := opPipe(t)
 	var wp weak.Pointer[byte]
 	func() {
 		br, err := r.RegisterPbufRing(2, 4, 0)

@@ -110,16 +110,6 @@ func tempFile(t *testing.T, content string) (string, int) {
 	return path, fd
 }
 
-func testPipe(t *testing.T) (rfd, wfd int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
 // wantSyscallErr asserts err is a *SyscallError naming op with errno want.
 func wantSyscallErr(t *testing.T, err error, op ring.RegisterOp, want syscall.Errno) {
 	t.Helper()

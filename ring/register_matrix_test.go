@@ -36,7 +36,7 @@ func TestRegisterMatrix(t *testing.T) {
 			}
 			r := newTestRing(t, c.entries, c.opts...)
 			_, fd := tempFile(t, "matrix data")
-			rfd, wfd := testPipe(t)
+			rfd, wfd := opPipe(t)
 			efd := newEventfd(t)
 			if err := r.RegisterEventfd(efd); err != nil {
 				t.Fatal(err)

@@ -22,7 +22,7 @@ func TestSendMsgRing(t *testing.T) {
 		{UserData: 0xbeef, Res: -5, Flags: 0x40},
 		{UserData: 0xfeed, Res: 77},
 	})
-	tmp, _ := testPipe(t)
+	tmp, _ := opPipe(t)
 	err := ring.SendMsgRing(tmp, 1, 1, 0)
 	wantSyscallErr(t, err, ring.RegisterSendMsgRing, syscall.EBADFD)
 	wantArgErr(t, target, ring.SendMsgRing(-1, 1, 1, 0))

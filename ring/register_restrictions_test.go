@@ -11,7 +11,7 @@ import (
 
 func TestRegisterRestrictions(t *testing.T) {
 	r := newTestRing(t, 8, ring.WithDisabled())
-	rfd, wfd := testPipe(t)
+	rfd, wfd := opPipe(t)
 	err := r.RegisterRestrictions([]ring.Restriction{
 		ring.AllowSQEOp(ring.OpNop),
 		ring.AllowRegisterOp(ring.RegisterProbe),
