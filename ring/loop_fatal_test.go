@@ -56,16 +56,9 @@ func testFatalErrorWakesSleepingReaper(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSyscallState(t, "ring.(*Loop).reaper")
-	devNull, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devNull.Close()
 	// Every later enter on the ring fd fails with EOPNOTSUPP, a fatal
 	// error; the reaper's own enter keeps sleeping on the ring.
-	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
-		t.Fatal(err)
-	}
+	breakRingFd(t, l)
 	// Published but never submitted: its enter (from Submit, the flusher
 	// or the Wait below) is the one that fails.
 	broken := nopReq()
@@ -125,5 +118,19 @@ func testFatalErrorWakesSleepingReaper(t *testing.T) {
 	}
 	if err := l.Submit(context.Background(), nopReq()); !errors.Is(err, syscall.EOPNOTSUPP) {
 		t.Errorf("Submit after the Loop broke: %v, want EOPNOTSUPP", err)
+	}
+}
+
+// breakRingFd puts /dev/null over the Loop's ring fd, so that every later
+// io_uring_enter on it fails with EOPNOTSUPP, a fatal error for the Loop.
+func breakRingFd(t *testing.T, l *ring.Loop) {
+	t.Helper()
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
+		t.Fatal(err)
 	}
 }

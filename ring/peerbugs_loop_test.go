@@ -631,14 +631,7 @@ func TestLoopFatalEnterErrorIsNotRetriedForever(t *testing.T) {
 		t.Fatal(err)
 	}
 	statsAfterSQEs(t, l, ring.LoopStats{}, 1)
-	devNull, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devNull.Close()
-	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
-		t.Fatal(err)
-	}
+	breakRingFd(t, l)
 	broken := nopReq()
 	var submitErr error
 	mustFinish(t, "Submit after io_uring_enter started failing", func() {
