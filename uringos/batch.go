@@ -98,23 +98,13 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		b.offs[i] = off
 		off += copy(b.cpaths[off:], n) + 1
 	}
-	// The private ring bypasses the Loop, so it is used only while the
-	// Loop is open (Do fails with ErrClosed after Close, as every other
-	// call does) and supports STATX.
-	var sr *statRing
-	if s.loop.CheckOp(ring.OpStatx) == nil && s.loop.Do(func(*ring.Ring) error { return nil }) == nil {
-		sr = getStatRing()
-	}
-	if sr == nil {
+	// The stat ring bypasses the Loop, so it is used only while the Loop
+	// is open (Do fails with ErrClosed after Close, as every other call
+	// does) and supports STATX.
+	if s.loop.CheckOp(ring.OpStatx) != nil || s.loop.Do(func(*ring.Ring) error { return nil }) != nil || !b.runPrivate() {
 		s.statLoop(b)
 	} else {
-		retry, ok := b.runOn(sr)
-		if ok {
-			putStatRing(sr)
-		} else {
-			sr.r.Close()
-		}
-		for _, i := range retry {
+		for _, i := range b.retry {
 			infos[i], errs[i] = s.stat(op, names[i], flags)
 		}
 	}

@@ -7,95 +7,64 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/uringkit/uring/ring"
 )
 
-// Batched stat on private rings. The kernel always punts IORING_OP_STATX
-// to io-wq workers (statx has no non-blocking path: io_statx_prep sets
-// REQ_F_FORCE_ASYNC), so what a batch costs above the statx calls
-// themselves is the hand-off: SQEs in, CQEs out. Through the Loop each
-// path is a pooled Request with its own routing and wake-up; here one
-// goroutine owns a plain Ring for the whole batch, fills the SQ with one
-// SQE per path (user_data = the path's index), submits it with one enter,
-// sleeps in the kernel until half the window has completed, copies the
-// CQEs out with PeekBatch and refills. The statx results land straight in
-// the FileInfos, so nothing is allocated per path.
+// Batched stat on a private ring served by one dedicated OS thread.
+//
+// The kernel always punts IORING_OP_STATX to io-wq workers (io_statx_prep
+// sets REQ_F_FORCE_ASYNC: statx has no non-blocking path), so what a
+// batch costs above the statx calls themselves is the hand-off: SQEs in,
+// CQEs out. One goroutine, locked to its OS thread for life, owns one
+// plain Ring and runs every batch of the process on it: it fills the SQ
+// with one SQE per path (user_data = batch slot and path index), submits
+// with one enter, sleeps in the kernel until a completion arrives, copies
+// the CQEs out with PeekBatch and refills, from the next batch in line
+// once the current one is all submitted. The statx results land straight
+// in the FileInfos, so nothing is allocated per path.
+//
+// Why one thread: io-wq pools are per submitting thread. A batch that ran
+// on whatever thread its goroutine had made a pool (up to 4 x CPUs
+// workers) on every thread it ever ran on: 18-21 threads in a
+// 10,000-file benchmark. One thread has one pool, and its worker cap
+// (IORING_REGISTER_IOWQ_MAX_WORKERS) cannot leak onto a thread that also
+// submits the Loop's work. It also lets the ring be SINGLE_ISSUER with
+// DEFER_TASKRUN: the workers' completions are queued on the ring and run
+// in one go when the thread enters to wait, not as task work that
+// interrupts it per request.
 
-// statRingEntries is the SQ size of a private stat ring: the window of
-// statx calls in flight. The io-wq bounded worker limit is min(SQ
-// entries, 4 * CPUs), so the window does not limit the workers.
+// statRingEntries is the SQ size of the stat ring: the window of statx
+// calls in flight, shared by the batches in line.
 const statRingEntries = 256
 
-// statRingsIdle is how many private rings stay open between batches; a
-// batch that finds none idle makes its own, and one beyond this many is
-// closed after its batch.
-const statRingsIdle = 4
+// statIdle is how long the stat thread waits for a next batch before it
+// exits; its io-wq workers exit with it. Guarded by statSrv.mu.
+var statIdle = 2 * time.Second
 
-// statRing is a private ring owned by one batch at a time.
-type statRing struct {
-	r    *ring.Ring
-	cqes []ring.CQE
+// statWorkers caps the stat thread's bounded io-wq workers. More workers
+// than CPUs only adds switches: the statx calls are CPU work on cached
+// dentries, and the stat thread itself needs a CPU to submit and reap.
+var statWorkers = uint32(runtime.NumCPU())
+
+// statServer is the stat thread's state. Only the stat thread touches
+// the fields after queue.
+type statServer struct {
+	queue []*statBatch  // batches handed in, guarded by statSrv.mu
+	wake  chan struct{} // one token: queue is not empty
+	r     *ring.Ring    // the stat ring
+	cqes  []ring.CQE    // PeekBatch's buffer
+	slots []*statBatch  // batches with SQEs in flight, by slot
+	line  []*statBatch  // batches in submission order, head first
 }
 
-var statRings struct {
-	mu   sync.Mutex
-	idle []*statRing
-	// failed is set when a private ring cannot be made (no io_uring,
+var statSrv struct {
+	mu sync.Mutex
+	s  *statServer // the running stat thread, nil when none
+	// failed is set when the stat ring cannot be made (no io_uring,
 	// RLIMIT_MEMLOCK, ...): batches then run through the Loop.
 	failed bool
-}
-
-// getStatRing returns an idle private ring or a new one; nil when none
-// can be made.
-func getStatRing() *statRing {
-	p := &statRings
-	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
-		sr := p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		p.mu.Unlock()
-		return sr
-	}
-	failed := p.failed
-	p.mu.Unlock()
-	if failed {
-		return nil
-	}
-	// SUBMIT_ALL: an SQE that fails in prep still posts its CQE and does
-	// not stop the submission of those after it, so every SQE in the SQ
-	// is consumed and every consumed SQE completes.
-	//
-	// COOP_TASKRUN: an io-wq worker frees each request through task work
-	// queued to the submitting task (io_free_req), and without this flag
-	// every one of those interrupts the submitter's wait; with it the
-	// task work waits for the submitter's next enter. Measured 5-10%
-	// faster on the raw ring (-engine ring -setup COOP_TASKRUN).
-	r, err := ring.New(statRingEntries, ring.WithSubmitAll(), ring.WithCoopTaskrun())
-	if err != nil { // kernels before 5.19
-		r, err = ring.New(statRingEntries, ring.WithSubmitAll())
-	}
-	if err != nil {
-		p.mu.Lock()
-		p.failed = true
-		p.mu.Unlock()
-		return nil
-	}
-	return &statRing{r: r, cqes: make([]ring.CQE, 2*statRingEntries)}
-}
-
-// putStatRing gives back a ring with nothing in flight.
-func putStatRing(sr *statRing) {
-	p := &statRings
-	p.mu.Lock()
-	if len(p.idle) < statRingsIdle {
-		p.idle = append(p.idle, sr)
-		sr = nil
-	}
-	p.mu.Unlock()
-	if sr != nil {
-		sr.r.Close()
-	}
 }
 
 // statLeaked keeps the memory of batches whose statx calls could not be
@@ -117,79 +86,191 @@ type statBatch struct {
 	stats  []fileStat
 	infos  []fs.FileInfo
 	errs   []error
+
+	// Set by the stat thread; read by the caller after done is closed.
+	slot     int   // index in statServer.slots while in flight
+	next     int   // the next name to prepare
+	inflight int   // SQEs submitted, CQE not yet reaped
+	retry    []int // names whose statx was cut short by EINTR
+	private  bool  // false: the stat ring failed to start; use the Loop
+	done     chan struct{}
 }
 
-// runOn stats every name of b on sr and fills b.infos and b.errs, except
-// for the names whose statx was cut short by EINTR, which it returns for
-// the caller to stat again. It reports whether sr may be reused.
-func (b *statBatch) runOn(sr *statRing) (retry []int, reusable bool) {
-	// io-wq pools are per thread: one thread for the whole batch keeps it
-	// on one pool of workers, created by the first batch and kept warm.
+// runPrivate runs b on the stat thread and waits for it. It reports
+// false, with nothing done, when no stat ring can be made; b.retry then
+// holds the names to stat again one by one.
+func (b *statBatch) runPrivate() bool {
+	p := &statSrv
+	b.done = make(chan struct{})
+	b.private = true
+	p.mu.Lock()
+	if p.failed {
+		p.mu.Unlock()
+		return false
+	}
+	s := p.s
+	if s == nil {
+		s = &statServer{wake: make(chan struct{}, 1)}
+		p.s = s
+		go s.run()
+	}
+	s.queue = append(s.queue, b)
+	p.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	<-b.done
+	return b.private
+}
+
+// take moves the queued batches into line, giving each a slot; with
+// none queued and nothing in line it waits up to statIdle for one, then
+// retires the server (under the lock, so that no batch is queued on a
+// server that has gone) and reports false.
+func (s *statServer) take() bool {
+	p := &statSrv
+	timedOut := false
+	for {
+		p.mu.Lock()
+		for _, b := range s.queue {
+			b.slot = s.slotFor(b)
+			s.line = append(s.line, b)
+		}
+		clear(s.queue)
+		s.queue = s.queue[:0]
+		if len(s.line) > 0 {
+			p.mu.Unlock()
+			return true
+		}
+		if timedOut {
+			p.s = nil
+			p.mu.Unlock()
+			return false
+		}
+		idle := statIdle
+		p.mu.Unlock()
+		select {
+		case <-s.wake:
+		case <-time.After(idle):
+			timedOut = true
+		}
+	}
+}
+
+// newStatRing makes the stat ring on the calling (locked) thread.
+//
+// SUBMIT_ALL: an SQE that fails in prep still posts its CQE and does not
+// stop the submission of those after it, so every SQE in the SQ is
+// consumed and every consumed SQE completes.
+//
+// SINGLE_ISSUER|DEFER_TASKRUN (6.1): an io-wq worker hands each finished
+// request back through task work to the submitter; deferred, that task
+// work waits on the ring until the stat thread enters to wait and runs as
+// one batch. COOP_TASKRUN (5.19) is the older, weaker form.
+func newStatRing() (*ring.Ring, error) {
+	r, err := ring.New(statRingEntries, ring.WithSubmitAll(), ring.WithSingleIssuer(), ring.WithDeferTaskrun())
+	if err != nil {
+		r, err = ring.New(statRingEntries, ring.WithSubmitAll(), ring.WithCoopTaskrun())
+	}
+	if err != nil {
+		r, err = ring.New(statRingEntries, ring.WithSubmitAll())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if statWorkers > 0 {
+		// Best effort (5.15): without it the pool has up to 4 x CPUs.
+		r.RegisterIOWQMaxWorkers(statWorkers, 0)
+	}
+	return r, nil
+}
+
+// run is the stat thread.
+func (s *statServer) run() {
+	// Never unlocked: the thread exits with the goroutine, and its io-wq
+	// pool with it.
 	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	r := sr.r
-	var (
-		next    int // the next name to prepare
-		queued  int // SQEs prepared, not yet consumed by the kernel
-		kernel  int // SQEs consumed, CQE not yet reaped
-		failure error
-	)
-	for next < len(b.names) || queued+kernel > 0 {
-		for failure == nil && next < len(b.names) && queued+kernel < statRingEntries {
-			i := next
+	r, err := newStatRing()
+	if err != nil {
+		p := &statSrv
+		p.mu.Lock()
+		p.failed, p.s = true, nil
+		queued := s.queue
+		s.queue = nil
+		p.mu.Unlock()
+		for _, b := range queued {
+			b.private = false
+			close(b.done)
+		}
+		return
+	}
+	s.r, s.cqes = r, make([]ring.CQE, 2*statRingEntries)
+	for s.take() {
+		if err := s.serve(); err != nil {
+			s.abandon(err)
+			return
+		}
+	}
+	r.Close()
+}
+
+// serve runs the batches in line until the line is empty. An error is a
+// failure of the ring itself; the batches still in line are then
+// unfinished.
+func (s *statServer) serve() error {
+	r := s.r
+	queued, kernel := 0, 0 // SQEs prepared but not consumed; consumed but not reaped
+	fill := 0              // index in line of the batch being prepared
+	for len(s.line) > 0 {
+		// The head batches may be all submitted: prepare from the first
+		// batch with names left, while the SQ has room.
+		for queued+kernel < statRingEntries && fill < len(s.line) {
+			b := s.line[fill]
+			if b.next == len(b.names) {
+				fill++
+				continue
+			}
+			i := b.next
+			b.next++
 			if strings.IndexByte(b.names[i], 0) >= 0 {
 				b.errs[i] = pathErr(b.op, b.names[i], syscall.EINVAL)
-				next++
 				continue
 			}
 			sqe := r.GetSQE()
 			if sqe == nil {
+				b.next--
 				break
 			}
 			sqe.PrepStatx(b.dirfds.fdOf(i), &b.cpaths[b.offs[i]], uint32(b.flags), statxMask, &b.stats[i].sys)
-			sqe.SetUserData(uint64(i))
-			next++
+			sqe.SetUserData(uint64(b.slot)<<32 | uint64(i))
+			b.inflight++
 			queued++
 		}
-		if queued > 0 {
-			n, err := r.Submit()
-			queued -= n
-			kernel += n
-			if err != nil && (kernel == 0 || !errors.Is(err, ring.ErrBusy) && !errors.Is(err, ring.ErrAgain)) {
-				// EBUSY and EAGAIN pass once completions are reaped;
-				// with none to reap they are final.
-				failure = err
-			}
-		}
-		if kernel == 0 {
-			if failure != nil || queued > 0 {
-				if failure == nil {
-					failure = syscall.EAGAIN
-				}
-				break // nothing of ours in the kernel, and nothing more goes in
-			}
+		if kernel+queued == 0 {
+			fill = max(fill-s.finishDone(), 0) // batches with nothing to submit
 			continue
 		}
-		// Sleep until the first completion and refill at once: waiting
-		// for half the window measured 15-20% slower than waiting for
-		// one (workers idle while the queue drains), waiting for every
-		// SQE of the window slower still.
-		if _, err := r.SubmitAndWait(1); err != nil &&
-			!errors.Is(err, ring.ErrBusy) && !errors.Is(err, ring.ErrAgain) {
-			if failure == nil {
-				failure = err
-			}
-			if r.CQReady() == 0 {
-				break // cannot wait for the rest: leaked below
-			}
+		// Submit and sleep until the first completion, then refill at
+		// once: waiting for half the window measured 15-20% slower
+		// than waiting for one (workers idle while the queue drains).
+		n, err := r.SubmitAndWait(1)
+		queued -= n
+		kernel += n
+		if err != nil && !errors.Is(err, ring.ErrBusy) && !errors.Is(err, ring.ErrAgain) {
+			return err
 		}
-		n := r.PeekBatch(sr.cqes)
+		if err != nil && kernel == 0 {
+			return err // EBUSY/EAGAIN with nothing of ours to reap: final
+		}
+		n = r.PeekBatch(s.cqes)
 		kernel -= n
-		for _, c := range sr.cqes[:n] {
-			i := int(c.UserData)
+		for _, c := range s.cqes[:n] {
+			b, i := s.slots[c.UserData>>32], int(uint32(c.UserData))
+			b.inflight--
 			switch {
 			case c.Res == -int32(syscall.EINTR):
-				retry = append(retry, i)
+				b.retry = append(b.retry, i)
 			case c.Res < 0:
 				b.errs[i] = pathErr(b.op, b.names[i], syscall.Errno(-c.Res))
 			default:
@@ -197,22 +278,63 @@ func (b *statBatch) runOn(sr *statRing) (retry []int, reusable bool) {
 				b.infos[i] = &b.stats[i]
 			}
 		}
+		fill = max(fill-s.finishDone(), 0)
 	}
-	if failure == nil {
-		return retry, true
-	}
-	// Every name without a result gets the error. SQEs still queued or in
-	// the kernel may yet run: their memory stays reachable for good, and
-	// the ring is closed, not reused.
-	for i := range b.names {
-		if b.infos[i] == nil && b.errs[i] == nil {
-			b.errs[i] = pathErr(b.op, b.names[i], failure)
+	return nil
+}
+
+// slotFor gives b a slot in s.slots.
+func (s *statServer) slotFor(b *statBatch) int {
+	for k, o := range s.slots {
+		if o == nil {
+			s.slots[k] = b
+			return k
 		}
 	}
-	if queued+kernel > 0 {
-		statLeaked.mu.Lock()
-		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.stats)
-		statLeaked.mu.Unlock()
+	s.slots = append(s.slots, b)
+	return len(s.slots) - 1
+}
+
+// finishDone hands back the batches at the head of the line whose names
+// are all prepared and reaped, and returns how many.
+func (s *statServer) finishDone() int {
+	k := 0
+	for k < len(s.line) {
+		b := s.line[k]
+		if b.next < len(b.names) || b.inflight > 0 {
+			break
+		}
+		s.slots[b.slot] = nil
+		close(b.done)
+		k++
 	}
-	return retry, false
+	s.line = s.line[:copy(s.line, s.line[k:])]
+	return k
+}
+
+// abandon ends the stat thread after the ring failed with err: every name
+// without a result gets err, the memory of every batch in line stays
+// reachable for good (SQEs still in the kernel may yet write into it),
+// and the ring is closed, not reused. The next batch starts a new thread.
+func (s *statServer) abandon(err error) {
+	p := &statSrv
+	p.mu.Lock()
+	p.s = nil
+	s.line = append(s.line, s.queue...)
+	s.queue = nil
+	p.mu.Unlock()
+	statLeaked.mu.Lock()
+	for _, b := range s.line {
+		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.stats)
+	}
+	statLeaked.mu.Unlock()
+	for _, b := range s.line {
+		for i := range b.names {
+			if b.infos[i] == nil && b.errs[i] == nil {
+				b.errs[i] = pathErr(b.op, b.names[i], err)
+			}
+		}
+		close(b.done)
+	}
+	s.r.Close()
 }

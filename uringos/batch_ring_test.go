@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/ring"
@@ -123,4 +124,23 @@ func TestLstatAllUnderGC(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// The stat thread exits when no batch comes for a while, and the next
+// batch starts a new one: every result still matches os.
+func TestLstatAllAfterStatThreadExits(t *testing.T) {
+	names := batchNames(t)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uringos.SetStatIdle(time.Millisecond)()
+	for range 3 {
+		if diff := lstatDiff(s, names); diff != "" {
+			t.Fatalf("(-os +uringos):\n%s", diff)
+		}
+		for uringos.StatThreadRunning() { // exits within about 1ms
+			time.Sleep(time.Millisecond)
+		}
+	}
 }

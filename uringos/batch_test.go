@@ -127,3 +127,109 @@ func TestStatFieldsMatchOS(t *testing.T) {
 		}
 	}
 }
+
+// dirfdNames is a batch in which every kind of name comes in families of
+// more than parentMin names under one parent, so that the parent is
+// opened and the names are statted relative to it: files, symlinks to
+// files and to directories, dangling symlinks, missing names in the
+// middle, "." and "..", parents reached through ".." and through a
+// symlink, parents that are missing, dangling or a file, doubled and
+// trailing slashes. Relative names are relative to root, the test's
+// working directory.
+func dirfdNames(t *testing.T) (root string, names []string) {
+	t.Helper()
+	root = t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "d", "sub"), 0o755))
+	for i := range 10 {
+		must(os.WriteFile(filepath.Join(root, "d", fmt.Sprintf("f%d", i)), make([]byte, i), 0o644))
+		must(os.WriteFile(filepath.Join(root, "d", "sub", fmt.Sprintf("s%d", i)), make([]byte, 10+i), 0o644))
+	}
+	must(os.Symlink("f1", filepath.Join(root, "d", "ln")))
+	must(os.Symlink("nope", filepath.Join(root, "d", "dl")))
+	must(os.Symlink("sub", filepath.Join(root, "d", "dirln")))
+	must(os.Symlink("d/sub", filepath.Join(root, "sublink")))
+	must(os.Symlink("nowhere", filepath.Join(root, "dangdir")))
+	family := func(parent string, bases ...string) {
+		for _, b := range bases {
+			names = append(names, parent+"/"+b)
+		}
+	}
+	var fs, ss, xs []string
+	for i := range 10 {
+		fs = append(fs, fmt.Sprintf("f%d", i))
+		ss = append(ss, fmt.Sprintf("s%d", i))
+		xs = append(xs, fmt.Sprintf("x%d", i))
+	}
+	for _, base := range []string{root, "."} { // absolute and relative
+		d := filepath.Join(base, "d")
+		if base == "." {
+			d = "d"
+		}
+		family(d, fs[:5]...)
+		family(d, "ln", "missing", "dl", "dirln", ".", "..", "f0/x", "sub")
+		family(d, fs[5:]...)
+		family(d+"/../d", fs...)
+		family(d+"/sub/..", fs...)
+		family(d+"/dirln", ss...)
+		family(d+"/dirln/..", fs...)
+		family(base+"/sublink", ss...)
+		family(base+"/sublink/..", fs...)
+		family(base+"/nodir", xs...)
+		family(base+"/dangdir", xs...)
+		family(d+"/f0", xs...)
+		family(d+"/", fs...)
+		family(d+"//sub", ss...)
+		family(d, "f1/", "sub/", "dirln/", "ln/", "dl/", "missing/")
+	}
+	return root, append(names, "d/f0", "./d/f1", "d", ".", "..", "/", "/.", root+"/d/sub/s1")
+}
+
+// Names statted relative to their opened parent directory give exactly
+// what os gives for the whole path: the FileInfo, the file's identity
+// and the error, on the stat ring and through the Loop.
+func TestLstatAllStatAllRelativeToParentMatchOS(t *testing.T) {
+	root, names := dirfdNames(t)
+	t.Chdir(root)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		Info infoOut
+		ID   uringos.FileID
+		Err  any
+	}
+	res := func(fi fs.FileInfo, err error) result {
+		var id uringos.FileID
+		if fi != nil {
+			id, _ = uringos.FileIDOf(fi)
+		}
+		return result{normInfo(fi), id, normErr(root, err)}
+	}
+	check := func(t *testing.T) {
+		for _, c := range []struct {
+			name  string
+			batch func([]string) ([]fs.FileInfo, []error)
+			one   func(string) (fs.FileInfo, error)
+		}{{"LstatAll", s.LstatAll, os.Lstat}, {"StatAll", s.StatAll, os.Stat}} {
+			infos, errs := c.batch(names)
+			for i, n := range names {
+				want, got := res(c.one(n)), res(infos[i], errs[i])
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s(%q): (-os +uringos):\n%s", c.name, n, diff)
+				}
+			}
+		}
+	}
+	t.Run("ring", check)
+	t.Run("loop", func(t *testing.T) {
+		defer uringos.StatThroughLoop()()
+		check(t)
+	})
+}

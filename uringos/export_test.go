@@ -1,6 +1,10 @@
 package uringos
 
-import "github.com/uringkit/uring/ring"
+import (
+	"time"
+
+	"github.com/uringkit/uring/ring"
+)
 
 // SimulateUnavailable makes Default see err instead of a Loop, as on a
 // kernel where io_uring is disabled, and forgets the fallback state; the
@@ -21,16 +25,37 @@ func resetDefault() {
 }
 
 // StatThroughLoop makes batched stat run through the Loop, as when no
-// private ring can be made; the returned function restores the rings.
+// stat ring can be made; the returned function restores the stat ring.
 func StatThroughLoop() (restore func()) {
-	p := &statRings
+	p := &statSrv
 	p.mu.Lock()
-	prev, idle := p.failed, p.idle
-	p.failed, p.idle = true, nil
+	prev := p.failed
+	p.failed = true
 	p.mu.Unlock()
 	return func() {
 		p.mu.Lock()
-		p.failed, p.idle = prev, append(p.idle, idle...)
+		p.failed = prev
 		p.mu.Unlock()
 	}
+}
+
+// SetStatIdle sets how long the stat thread waits for a next batch
+// before it exits; the returned function restores the default.
+func SetStatIdle(d time.Duration) (restore func()) {
+	statSrv.mu.Lock()
+	prev := statIdle
+	statIdle = d
+	statSrv.mu.Unlock()
+	return func() {
+		statSrv.mu.Lock()
+		statIdle = prev
+		statSrv.mu.Unlock()
+	}
+}
+
+// StatThreadRunning reports whether the stat thread is running.
+func StatThreadRunning() bool {
+	statSrv.mu.Lock()
+	defer statSrv.mu.Unlock()
+	return statSrv.s != nil
 }
