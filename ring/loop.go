@@ -77,9 +77,12 @@ type Loop struct {
 	fatal     atomic.Pointer[error] // first error that broke the ring
 	graveyard []*Request            // failed by a fatal error, kept reachable
 
-	owner  ownerState // owner mode only
-	stats  loopCounters
-	shards []*Loop // WithRings(n > 1): the rings' own Loops (loop_rings.go)
+	owner   ownerState // owner mode only
+	stats   loopCounters
+	shards  []*Loop       // WithRings(n > 1): the rings' own Loops (loop_rings.go)
+	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
+	tokens  []ringToken   // WithRings: the tokens home hands out
+	nextTok atomic.Uint32 // WithRings: the next token New hands out
 }
 
 // loopCounters are the Stats counters, updated with atomics.

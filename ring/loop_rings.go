@@ -1,17 +1,14 @@
 package ring
 
-import (
-	"context"
-	"math/rand/v2"
-)
+import "context"
 
 // One ring's kernel work is bound to the thread that enters it: requests
 // that complete inside io_uring_enter (cached reads, NOPs) run there, and
 // the ring's uring_lock serializes submitters. A Loop made WithRings(n)
 // spreads its requests over n rings, each a complete Loop of its own
 // (SQ, CQ, reaper or owner, admission), so that n threads can enter at
-// once. Submit picks a ring at random per call (a group stays on one
-// ring, so chains keep their guarantees); the Request then belongs to
+// once. Submit picks the ring of the P it runs on (pick; a group stays on
+// one ring, so chains keep their guarantees); the Request then belongs to
 // that ring until its terminal CQE. docs/heuristics.md has the
 // measurements behind the default.
 
@@ -37,13 +34,36 @@ func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 	c0 := l.shards[0]
 	l.mode, l.probe, l.maxGroup = c0.mode, c0.probe, c0.maxGroup
 	l.sqEntries, l.cqEntries = c0.sqEntries, c0.cqEntries
+	l.tokens = make([]ringToken, len(l.shards))
+	for i := range l.tokens {
+		l.tokens[i].i = i
+	}
+	l.home.New = l.newToken
 	return l, nil
 }
 
-// pick chooses the ring for one Submit. math/rand/v2's top-level
-// functions use the runtime's per-thread generator: no shared state.
+// pick chooses the ring for one Submit: the ring of the P (the Go
+// scheduler's processor) the caller runs on. sync.Pool keeps a private
+// item per P, so a token taken from it and put back at once names the
+// same ring every time the caller runs on the same P: the goroutines of
+// one P then submit to, and are woken by, one ring, and the P's of a
+// GOMAXPROCS > 1 program enter different rings at once, without sharing
+// cache lines. After a GC or a goroutine moved between Get and Put, a P
+// may get another P's token for a while; that costs locality, never
+// correctness.
 func (l *Loop) pick() *Loop {
-	return l.shards[rand.N(len(l.shards))]
+	t := l.home.Get().(*ringToken)
+	l.home.Put(t)
+	return l.shards[t.i]
+}
+
+// ringToken names a ring in the pick pool.
+type ringToken struct{ i int }
+
+func (l *Loop) newToken() any {
+	// Round-robin over preallocated tokens: a new P starts on the next ring.
+	n := l.nextTok.Add(1) - 1
+	return &l.tokens[int(n)%len(l.tokens)]
 }
 
 func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
