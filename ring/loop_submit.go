@@ -235,14 +235,30 @@ func (l *Loop) submitLocked() bool {
 		// Many ops (cached reads, NOPs) complete inside the enter: route
 		// their CQEs now instead of waking the reaper's thread for them.
 		l.tryReap()
-		// Only what is still in flight needs the reaper to wait in the
-		// kernel. (Dekker pair with the reaper's idle check: inflight was
-		// raised at Submit, before this load of reaperIdle.)
-		if l.inflight.Load()+l.intern.Load() > 0 {
+		// Only what the kernel still holds needs the reaper to wait in
+		// the kernel. (Dekker pair with the reaper's idle check: inflight
+		// was raised at Submit, before this load of reaperIdle.)
+		if l.kernelOwes() {
 			l.kickReaper()
 		}
 	}
 	return err == nil
+}
+
+// kernelOwes reports, in shared mode, whether requests the kernel has
+// consumed may still owe a CQE: unresolved requests (user and internal,
+// one SQE each) outnumber the SQEs published and not yet submitted.
+// Requests admitted or published by other goroutines meanwhile only make
+// it answer true more often; a publication it counts without the
+// matching inflight increment (read first) is not yet submitted, so the
+// enter that submits it asks again. Cached reads and NOPs complete inside
+// the enter: then it is false and the reaper is not woken for them.
+func (l *Loop) kernelOwes() bool {
+	owed := l.inflight.Load() + l.intern.Load()
+	if owed <= 0 {
+		return false
+	}
+	return uint64(owed) > l.published.Load()-l.submitted.Load()
 }
 
 // enter calls io_uring_enter, retrying EINTR, and counts. Errors other
