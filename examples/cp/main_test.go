@@ -12,17 +12,30 @@ import (
 )
 
 // TestCopy runs cp on files of several sizes (empty, smaller than a block,
-// exact multiples, ragged) and block/queue settings, and checks that each
-// copy is byte-identical with the source's permissions.
+// exact multiples, ragged: not a multiple of the block) and block, queue
+// and writeback settings, with splice chains and with read/write chains on
+// registered buffers, and checks that each copy is byte-identical with the
+// source's permissions.
 func TestCopy(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
-		size   int
-		bs, qd string
+		size  int
+		flags []string
 	}{
-		{0, "4096", "4"}, {1, "4096", "4"}, {4096, "4096", "4"}, {3*4096 + 17, "4096", "2"},
-		{5<<20 + 123, "1048576", "8"}, {64 << 10, "4096", "1"}, {1 << 20, "65536", "64"},
+		{0, []string{"-bs", "4096", "-qd", "4"}},
+		{1, []string{"-bs", "4096", "-qd", "4"}},
+		{4096, []string{"-bs", "4096", "-qd", "4"}},
+		{3*4096 + 17, []string{"-bs", "4096", "-qd", "2"}},
+		{3*4096 + 17, []string{"-bs", "5000", "-qd", "3"}}, // a block that is not whole pages
+		{5<<20 + 123, []string{"-bs", "1048576", "-qd", "8"}},
+		{5<<20 + 123, nil}, // the defaults
+		{5<<20 + 123, []string{"-wb", "4096", "-bs", "65536"}},  // a writeback hint per block, more than maxWriteback in flight
+		{5<<20 + 123, []string{"-wb", "0"}},                     // only the final fsync
+		{5<<20 + 123, []string{"-fsync=false", "-bs", "65536"}}, // no writeback, no fsync
+		{64 << 10, []string{"-bs", "4096", "-qd", "1"}},
+		{1 << 20, []string{"-bs", "65536", "-qd", "64"}},
+		{3<<20 + 1, []string{"-bs", "8388608", "-qd", "2"}}, // a block larger than the pipes F_SETPIPE_SZ grants without privilege
 	} {
 		src := filepath.Join(dir, "src")
 		dst := filepath.Join(dir, "dst")
@@ -33,20 +46,23 @@ func TestCopy(t *testing.T) {
 		if err := os.WriteFile(src, data, 0o640); err != nil {
 			t.Fatal(err)
 		}
-		os.Remove(dst)
-		var out bytes.Buffer
-		if err := run([]string{"-bs", c.bs, "-qd", c.qd, src, dst}, &out); err != nil {
-			t.Fatalf("size %d bs %s qd %s: %v", c.size, c.bs, c.qd, err)
-		}
-		got, err := os.ReadFile(dst)
-		if err != nil || !bytes.Equal(got, data) {
-			t.Fatalf("size %d bs %s qd %s: copy differs (%d bytes, %v)", c.size, c.bs, c.qd, len(got), err)
-		}
-		if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o640 {
-			t.Errorf("size %d: dst mode %v, want 0640", c.size, fi.Mode())
-		}
-		if out.Len() != 0 {
-			t.Errorf("printed %q to a non-terminal", out.String())
+		for _, mode := range []string{"-splice=true", "-splice=false"} {
+			os.Remove(dst)
+			var out bytes.Buffer
+			args := append(append([]string{mode}, c.flags...), src, dst)
+			if err := run(args, &out); err != nil {
+				t.Fatalf("size %d %v: %v", c.size, args[:len(args)-2], err)
+			}
+			got, err := os.ReadFile(dst)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("size %d %v: copy differs (%d bytes, %v)", c.size, args[:len(args)-2], len(got), err)
+			}
+			if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o640 {
+				t.Errorf("size %d %v: dst mode %v, want 0640", c.size, args[:len(args)-2], fi.Mode())
+			}
+			if out.Len() != 0 {
+				t.Errorf("printed %q to a non-terminal", out.String())
+			}
 		}
 	}
 }
