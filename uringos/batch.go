@@ -84,17 +84,15 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	if len(names) == 0 {
 		return infos, errs
 	}
-	dirfds, rels := s.openParents(names)
-	defer s.closeParents(dirfds)
 	total := 0
-	for _, n := range rels {
+	for _, n := range names {
 		total += len(n) + 1
 	}
-	b := &statBatch{op: op, names: names, flags: flags, dirfds: dirfds,
+	b := &statBatch{op: op, names: names, flags: flags, dirs: groupParents(names),
 		cpaths: make([]byte, total), offs: make([]int, len(names)),
 		stats: make([]fileStat, len(names)), infos: infos, errs: errs}
 	off := 0
-	for i, n := range rels {
+	for i, n := range names {
 		b.offs[i] = off
 		off += copy(b.cpaths[off:], n) + 1
 	}
@@ -102,13 +100,16 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	// is open (Do fails with ErrClosed after Close, as every other call
 	// does) and supports STATX.
 	if s.loop.CheckOp(ring.OpStatx) != nil || s.loop.Do(func(*ring.Ring) error { return nil }) != nil || !b.runPrivate() {
+		s.openParents(&b.dirs)
 		s.statLoop(b)
+		s.closeParents(&b.dirs)
 	} else {
 		for _, i := range b.retry {
 			infos[i], errs[i] = s.stat(op, names[i], flags)
 		}
 	}
 	runtime.KeepAlive(b.cpaths)
+	runtime.KeepAlive(b.dirs.cpaths)
 	runtime.KeepAlive(b.stats)
 	return infos, errs
 }
@@ -135,7 +136,8 @@ func (s *Sys) statLoop(b *statBatch) {
 				continue
 			}
 			r := ring.NewRequest()
-			r.SQE.PrepStatx(b.dirfds.fdOf(i), &cpaths[b.offs[i]], uint32(flags), statxMask, &stats[i].sys)
+			dirfd, path := b.pathOf(i)
+			r.SQE.PrepStatx(dirfd, path, uint32(flags), statxMask, &stats[i].sys)
 			r.Keep, r.Buf = unsafe.Pointer(&stats[i]), cpaths
 			reqs, idx = append(reqs, r), append(idx, i)
 		}
@@ -236,79 +238,120 @@ func (s *Sys) OpenAll(names []string, flag int, perm fs.FileMode) ([]*File, []er
 // the path walks they save.
 const parentMin = 8
 
-// parents maps each name of a batch to a directory descriptor.
+// parents are the parent directories of a batch's names that are worth
+// opening (O_PATH): each name under one is then statted relative to it,
+// and the kernel walks one component per statx instead of the whole path,
+// which os.Lstat walks every time. A name whose parent is not opened, or
+// could not be, or that ends in a slash, is statted by its full path, so
+// every error is the one the full path gives.
 type parents struct {
-	fds   []int32 // the opened parents (O_PATH)
-	which []int32 // per name: index into fds, or -1 for AT_FDCWD
+	names  []string // the directories
+	cpaths []byte   // names, each NUL-terminated
+	offs   []int    // offs[k]: where names[k] starts in cpaths
+	fds    []int32  // the opened directories, -1 where not (yet) open
+	which  []int32  // per batch name: index into names, or -1
+	base   []int32  // per batch name under a parent: where its last component starts
 }
 
-func (p *parents) fdOf(i int) int32 {
-	if p.which == nil || p.which[i] < 0 {
-		return unix.AT_FDCWD
-	}
-	return p.fds[p.which[i]]
-}
-
-// openParents opens (IORING_OP_OPENAT with O_PATH|O_DIRECTORY, all in one
-// submission) every parent directory that at least parentMin names share,
-// and returns the names to stat relative to them: the kernel then walks
-// one component per statx instead of the whole path, which os.Lstat
-// walks every time. A name whose parent could not be opened, or that
-// ends in a slash, is statted by its full path, so every error is the one
-// the full path gives.
-func (s *Sys) openParents(names []string) (parents, []string) {
-	rels := names
-	counts := map[string]int{}
-	for _, n := range names {
-		if i := strings.LastIndexByte(n, '/'); i > 0 && i < len(n)-1 {
-			counts[n[:i]]++
-		}
-	}
-	var dirs []string
+// groupParents finds the parent directories that at least parentMin of
+// names share. Names from a directory walk come grouped by directory, so
+// the map is consulted only when the parent changes.
+func groupParents(names []string) parents {
+	var p parents
+	p.which = make([]int32, len(names))
+	p.base = make([]int32, len(names))
 	index := map[string]int32{}
-	for d, c := range counts {
-		if c >= parentMin {
-			index[d] = int32(len(dirs))
-			dirs = append(dirs, d)
-		}
-	}
-	if len(dirs) == 0 {
-		return parents{}, rels
-	}
-	ctx := context.Background()
-	futs := make([]*future.Future[future.FD], len(dirs))
-	for k, d := range dirs {
-		futs[k] = future.Openat(unix.AT_FDCWD, d, oPathDir, 0).Submit(ctx, s.loop)
-	}
-	p := parents{fds: make([]int32, len(dirs)), which: make([]int32, len(names))}
-	for k, f := range futs {
-		fd, err := f.Await(ctx)
-		p.fds[k] = -1
-		if err == nil {
-			p.fds[k] = int32(fd)
-		}
-	}
-	rels = make([]string, len(names))
+	var counts []int
+	last, lastK := "", int32(-1)
 	for i, n := range names {
-		p.which[i], rels[i] = -1, n
+		p.which[i] = -1
 		j := strings.LastIndexByte(n, '/')
 		if j <= 0 || j == len(n)-1 {
 			continue
 		}
-		if k, ok := index[n[:j]]; ok && p.fds[k] >= 0 {
-			p.which[i], rels[i] = k, n[j+1:]
+		d := n[:j]
+		k := lastK
+		if lastK < 0 || d != last {
+			var ok bool
+			if k, ok = index[d]; !ok {
+				k = int32(len(p.names))
+				index[d] = k
+				p.names = append(p.names, d)
+				counts = append(counts, 0)
+			}
+			last, lastK = d, k
+		}
+		counts[k]++
+		p.which[i], p.base[i] = k, int32(j+1)
+	}
+	// Keep the directories with parentMin names or more.
+	keep := make([]int32, len(p.names))
+	kept := p.names[:0]
+	total := 0
+	for k, d := range p.names {
+		keep[k] = -1
+		if counts[k] >= parentMin {
+			keep[k] = int32(len(kept))
+			kept = append(kept, d)
+			total += len(d) + 1
 		}
 	}
-	return p, rels
+	p.names = kept
+	for i, k := range p.which {
+		if k >= 0 {
+			p.which[i] = keep[k]
+		}
+	}
+	if len(p.names) == 0 {
+		p.which, p.base = nil, nil
+		return p
+	}
+	p.cpaths = make([]byte, total)
+	p.offs = make([]int, len(p.names))
+	p.fds = make([]int32, len(p.names))
+	off := 0
+	for k, d := range p.names {
+		p.offs[k], p.fds[k] = off, -1
+		off += copy(p.cpaths[off:], d) + 1
+	}
+	return p
+}
+
+// pathOf is where the statx of names[i] starts: its opened parent and
+// last component, or AT_FDCWD and the whole name.
+func (b *statBatch) pathOf(i int) (int32, *byte) {
+	if p := &b.dirs; p.which != nil {
+		if k := p.which[i]; k >= 0 && p.fds[k] >= 0 {
+			return p.fds[k], &b.cpaths[b.offs[i]+int(p.base[i])]
+		}
+	}
+	return unix.AT_FDCWD, &b.cpaths[b.offs[i]]
+}
+
+// openParents opens the parents through the Loop (IORING_OP_OPENAT with
+// O_PATH|O_DIRECTORY, all in one submission), for a batch that runs
+// through the Loop.
+func (s *Sys) openParents(p *parents) {
+	ctx := context.Background()
+	futs := make([]*future.Future[future.FD], len(p.names))
+	for k, d := range p.names {
+		futs[k] = future.Openat(unix.AT_FDCWD, d, oPathDir, 0).Submit(ctx, s.loop)
+	}
+	for k, f := range futs {
+		if fd, err := f.Await(ctx); err == nil {
+			p.fds[k] = int32(fd)
+		}
+	}
 }
 
 // closeParents closes what openParents opened, all in one submission.
-func (s *Sys) closeParents(p parents) {
+func (s *Sys) closeParents(p *parents) {
 	ctx := context.Background()
 	var futs []*future.Future[struct{}]
-	for _, fd := range p.fds {
+	for k, fd := range p.fds {
 		if fd >= 0 {
 			futs = append(futs, future.Close(int(fd)).Submit(ctx, s.loop))
+			p.fds[k] = -1
 		}
 	}
 	for _, f := range futs {

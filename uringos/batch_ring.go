@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
 )
 
 // Batched stat on a private ring served by one dedicated OS thread.
@@ -51,13 +52,26 @@ var statWorkers = uint32(runtime.NumCPU())
 // statServer is the stat thread's state. Only the stat thread touches
 // the fields after queue.
 type statServer struct {
-	queue []*statBatch  // batches handed in, guarded by statSrv.mu
-	wake  chan struct{} // one token: queue is not empty
-	r     *ring.Ring    // the stat ring
-	cqes  []ring.CQE    // PeekBatch's buffer
-	slots []*statBatch  // batches with SQEs in flight, by slot
-	line  []*statBatch  // batches in submission order, head first
+	queue  []*statBatch  // batches handed in, guarded by statSrv.mu
+	wake   chan struct{} // one token: queue is not empty
+	r      *ring.Ring    // the stat ring
+	cqes   []ring.CQE    // PeekBatch's buffer
+	slots  []*statBatch  // batches with SQEs in flight, by slot
+	line   []*statBatch  // batches in submission order, head first
+	closes []statClose   // parent directories of finished batches, to close
 }
+
+// statClose is a parent directory to close for the batch in a slot.
+type statClose struct{ fd, slot int32 }
+
+// The kind of a stat ring SQE, in the top bits of its user_data; below
+// them are the batch's slot (bits 32-61) and the index of the name or
+// parent directory (bits 0-31).
+const (
+	kindStatx = 0 << 62
+	kindOpen  = 1 << 62
+	kindClose = 2 << 62
+)
 
 var statSrv struct {
 	mu sync.Mutex
@@ -80,8 +94,8 @@ type statBatch struct {
 	op     string
 	names  []string
 	flags  int
-	dirfds parents
-	cpaths []byte // every path, NUL-terminated
+	dirs   parents
+	cpaths []byte // every name, NUL-terminated
 	offs   []int  // offs[i]: where names[i]'s path starts in cpaths
 	stats  []fileStat
 	infos  []fs.FileInfo
@@ -89,8 +103,11 @@ type statBatch struct {
 
 	// Set by the stat thread; read by the caller after done is closed.
 	slot     int   // index in statServer.slots while in flight
+	nextDir  int   // the next parent directory to open
+	opening  int   // parent opens submitted, CQE not yet reaped
+	closing  int   // parent closes queued, CQE not yet reaped
 	next     int   // the next name to prepare
-	inflight int   // SQEs submitted, CQE not yet reaped
+	inflight int   // statx SQEs submitted, CQE not yet reaped
 	retry    []int // names whose statx was cut short by EINTR
 	private  bool  // false: the stat ring failed to start; use the Loop
 	done     chan struct{}
@@ -215,37 +232,69 @@ func (s *statServer) run() {
 	r.Close()
 }
 
-// serve runs the batches in line until the line is empty. An error is a
-// failure of the ring itself; the batches still in line are then
-// unfinished.
+// serve runs the batches in line until the line is empty and every
+// parent directory they opened is closed. An error is a failure of the
+// ring itself; the batches still in line are then unfinished.
+//
+// A batch first opens its parent directories (IORING_OP_OPENAT with
+// O_PATH|O_DIRECTORY: the kernel opens a cached directory inline, at
+// submit time, so this costs no io-wq hand-off), then stats its names,
+// relative to the parents that opened. When it is done its parents are
+// closed (IORING_OP_CLOSE, inline too) while the next batch runs.
 func (s *statServer) serve() error {
 	r := s.r
 	queued, kernel := 0, 0 // SQEs prepared but not consumed; consumed but not reaped
 	fill := 0              // index in line of the batch being prepared
-	for len(s.line) > 0 {
-		// The head batches may be all submitted: prepare from the first
-		// batch with names left, while the SQ has room.
-		for queued+kernel < statRingEntries && fill < len(s.line) {
-			b := s.line[fill]
-			if b.next == len(b.names) {
-				fill++
-				continue
-			}
-			i := b.next
-			b.next++
-			if strings.IndexByte(b.names[i], 0) >= 0 {
-				b.errs[i] = pathErr(b.op, b.names[i], syscall.EINVAL)
-				continue
-			}
+	for len(s.line) > 0 || len(s.closes) > 0 || queued+kernel > 0 {
+		for queued+kernel < statRingEntries && len(s.closes) > 0 {
 			sqe := r.GetSQE()
 			if sqe == nil {
-				b.next--
 				break
 			}
-			sqe.PrepStatx(b.dirfds.fdOf(i), &b.cpaths[b.offs[i]], uint32(b.flags), statxMask, &b.stats[i].sys)
-			sqe.SetUserData(uint64(b.slot)<<32 | uint64(i))
-			b.inflight++
+			c := s.closes[len(s.closes)-1]
+			sqe.PrepClose(c.fd)
+			sqe.SetUserData(kindClose | uint64(c.slot)<<32)
+			s.closes = s.closes[:len(s.closes)-1]
 			queued++
+		}
+		// The head batches may be all submitted: prepare from the first
+		// batch with work left, while the SQ has room.
+	prepare:
+		for queued+kernel < statRingEntries && fill < len(s.line) {
+			b := s.line[fill]
+			tag := uint64(b.slot) << 32
+			switch {
+			case b.nextDir < len(b.dirs.names):
+				k := b.nextDir
+				sqe := r.GetSQE()
+				if sqe == nil {
+					break prepare
+				}
+				sqe.PrepOpenat(unix.AT_FDCWD, &b.dirs.cpaths[b.dirs.offs[k]], oPathDir, 0)
+				sqe.SetUserData(kindOpen | tag | uint64(k))
+				b.nextDir++
+				b.opening++
+				queued++
+			case b.opening > 0:
+				break prepare // its names wait for their parents
+			case b.next == len(b.names):
+				fill++
+			case strings.IndexByte(b.names[b.next], 0) >= 0:
+				b.errs[b.next] = pathErr(b.op, b.names[b.next], syscall.EINVAL)
+				b.next++
+			default:
+				i := b.next
+				sqe := r.GetSQE()
+				if sqe == nil {
+					break prepare
+				}
+				dirfd, path := b.pathOf(i)
+				sqe.PrepStatx(dirfd, path, uint32(b.flags), statxMask, &b.stats[i].sys)
+				sqe.SetUserData(kindStatx | tag | uint64(i))
+				b.next++
+				b.inflight++
+				queued++
+			}
 		}
 		if kernel+queued == 0 {
 			fill = max(fill-s.finishDone(), 0) // batches with nothing to submit
@@ -266,14 +315,24 @@ func (s *statServer) serve() error {
 		n = r.PeekBatch(s.cqes)
 		kernel -= n
 		for _, c := range s.cqes[:n] {
-			b, i := s.slots[c.UserData>>32], int(uint32(c.UserData))
-			b.inflight--
+			kind := c.UserData &^ (1<<62 - 1)
+			b, i := s.slots[c.UserData>>32&(1<<30-1)], int(uint32(c.UserData))
 			switch {
+			case kind == kindClose:
+				b.closing--
+			case kind == kindOpen:
+				b.opening--
+				if c.Res >= 0 {
+					b.dirs.fds[i] = c.Res
+				}
 			case c.Res == -int32(syscall.EINTR):
+				b.inflight--
 				b.retry = append(b.retry, i)
 			case c.Res < 0:
+				b.inflight--
 				b.errs[i] = pathErr(b.op, b.names[i], syscall.Errno(-c.Res))
 			default:
+				b.inflight--
 				b.stats[i].fill(b.names[i])
 				b.infos[i] = &b.stats[i]
 			}
@@ -296,12 +355,23 @@ func (s *statServer) slotFor(b *statBatch) int {
 }
 
 // finishDone hands back the batches at the head of the line whose names
-// are all prepared and reaped, and returns how many.
+// are all statted and whose parents are closed, and returns how many. A
+// batch whose names are all statted has its parents queued for closing.
 func (s *statServer) finishDone() int {
 	k := 0
 	for k < len(s.line) {
 		b := s.line[k]
-		if b.next < len(b.names) || b.inflight > 0 {
+		if b.nextDir < len(b.dirs.names) || b.opening > 0 || b.next < len(b.names) || b.inflight > 0 {
+			break
+		}
+		for d, fd := range b.dirs.fds {
+			if fd >= 0 {
+				s.closes = append(s.closes, statClose{fd, int32(b.slot)})
+				b.closing++
+				b.dirs.fds[d] = -1
+			}
+		}
+		if b.closing > 0 {
 			break
 		}
 		s.slots[b.slot] = nil
@@ -325,13 +395,23 @@ func (s *statServer) abandon(err error) {
 	p.mu.Unlock()
 	statLeaked.mu.Lock()
 	for _, b := range s.line {
-		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.stats)
+		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.dirs.cpaths, b.stats)
 	}
 	statLeaked.mu.Unlock()
+	for _, c := range s.closes {
+		unix.Close(int(c.fd))
+	}
+	s.closes = nil
 	for _, b := range s.line {
 		for i := range b.names {
 			if b.infos[i] == nil && b.errs[i] == nil {
 				b.errs[i] = pathErr(b.op, b.names[i], err)
+			}
+		}
+		for k, fd := range b.dirs.fds {
+			if fd >= 0 {
+				unix.Close(int(fd))
+				b.dirs.fds[k] = -1
 			}
 		}
 		close(b.done)

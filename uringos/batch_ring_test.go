@@ -144,3 +144,38 @@ func TestLstatAllAfterStatThreadExits(t *testing.T) {
 		}
 	}
 }
+
+// openFDs counts the process's open descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	return len(ents)
+}
+
+// The parent directories a batch opens are all closed by the time the
+// batch returns, those that failed to open included.
+func TestLstatAllClosesParents(t *testing.T) {
+	root, names := dirfdNames(t)
+	t.Chdir(root)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"ring", "loop"} {
+		t.Run(mode, func(t *testing.T) {
+			if mode == "loop" {
+				defer uringos.StatThroughLoop()()
+			}
+			s.LstatAll(names) // the stat thread and its ring exist
+			before := openFDs(t)
+			s.LstatAll(names)
+			s.StatAll(names)
+			if after := openFDs(t); after != before {
+				t.Errorf("open descriptors: %d before LstatAll and StatAll, %d after", before, after)
+			}
+		})
+	}
+}

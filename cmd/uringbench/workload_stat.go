@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringos"
@@ -84,6 +85,7 @@ func (statWorkload) Run(engine string, p Params) (Result, error) {
 		return nil
 	}
 	var res Result
+	cpu0 := processCPU()
 	switch engine {
 	case "uring":
 		flags, err := parseSetup(p.Setup)
@@ -160,7 +162,23 @@ func (statWorkload) Run(engine string, p Params) (Result, error) {
 		return Result{Params: p}, fmt.Errorf("stat: unknown engine %q", engine)
 	}
 	res.Params = p
+	// CPU time per stat, io-wq workers included (they are threads of the
+	// process): on a shared machine the throughput says how many cores a
+	// side got, this says how much work each stat is.
+	if cpu := processCPU() - cpu0; res.Ops > 0 && res.Seconds > 0 {
+		res.Note = fmt.Sprintf("cpu %.2fµs/stat on %.2f cores", cpu.Seconds()*1e6/float64(res.Ops), cpu.Seconds()/res.Seconds)
+	}
 	return res, nil
+}
+
+// processCPU is the user and system time of every thread of the process
+// so far, exited threads included.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 var statTreeOnce struct {
