@@ -81,12 +81,19 @@ func (c *Config) loop() (*ring.Loop, error) {
 	if pkgLoop != nil {
 		return pkgLoop, nil
 	}
-	l, err := ring.NewLoop(ring.WithEntries(DefaultLoopEntries), ring.WithLoopCQSize(DefaultLoopCQ))
+	l, err := NewLoop()
 	if err != nil {
 		return nil, err
 	}
 	pkgLoop = l
 	return l, nil
+}
+
+// NewLoop makes a Loop like the package's own: DefaultLoopEntries SQ
+// entries, a CQ of DefaultLoopCQ entries, and opts applied after those
+// (ring.WithMode, ring.WithSpin, ...). Pass it in Config.Loop.
+func NewLoop(opts ...ring.LoopOption) (*ring.Loop, error) {
+	return ring.NewLoop(append([]ring.LoopOption{ring.WithEntries(DefaultLoopEntries), ring.WithLoopCQSize(DefaultLoopCQ)}, opts...)...)
 }
 
 // PackageLoop returns the Loop that conns use when Config.Loop is nil,

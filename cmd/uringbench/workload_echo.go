@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/uringkit/uring/ring"
@@ -22,7 +23,8 @@ import (
 // recv into provided buffers); "uring-direct" receives with one recv per
 // Read (RecvDirect); "uring-owner" runs on an owner-mode Loop
 // (SINGLE_ISSUER|DEFER_TASKRUN, one locked thread enters for everyone),
-// made for the run. The load client is the same net client for
+// made for the run; -setup gives any uringnet engine a Loop of its own
+// with those knobs (workload_loopmode.go). The load client is the same net client for
 // every engine, in the same process, so the two servers are compared under
 // the same load on the same CPUs. Throughput is round trips per second;
 // latency is one round trip as the client sees it. Each echoed message is
@@ -41,7 +43,7 @@ func (echoWorkload) Engines() []string {
 	return []string{"uring", "uring-direct", "uring-owner", "net"}
 }
 
-func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration"} }
+func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration", "setup"} }
 
 // Defaults are the issue's two comparison points, each with uringnet's
 // defaults and with an owner-mode Loop, 0.5 s each (12 s with -reps 3).
@@ -56,25 +58,39 @@ func (echoWorkload) Defaults() []Comparison {
 }
 
 func (echoWorkload) Run(engine string, p Params) (Result, error) {
-	p = Params{Conns: orDefault(p.Conns, 64), Size: orDefault(p.Size, 64), Duration: orDefault(p.Duration, 2*time.Second)}
+	p = Params{Conns: orDefault(p.Conns, 64), Size: orDefault(p.Size, 64), Duration: orDefault(p.Duration, 2*time.Second), Setup: p.Setup}
 	if p.Conns < 1 || p.Size < 8 || p.Duration <= 0 {
 		return Result{Params: p}, fmt.Errorf("echo needs -conns >= 1, -size >= 8 and -duration > 0")
 	}
 	var ln net.Listener
 	var err error
-	switch engine {
-	case "uring":
-		ln, err = uringnet.Listen("tcp", "127.0.0.1:0")
-	case "uring-direct":
-		ln, err = (&uringnet.Config{Recv: uringnet.RecvDirect}).Listen("tcp", "127.0.0.1:0")
-	case "uring-owner":
+	// -setup (Loop knobs, workload_loopmode.go) gives the uringnet engines
+	// a Loop of their own made for the run; without it "uring" and
+	// "uring-direct" use uringnet's package Loop.
+	opts, _, err := loopOptions(p.Setup)
+	if err != nil {
+		return Result{Params: p}, err
+	}
+	if engine == "uring-owner" {
+		opts = append([]ring.LoopOption{ring.WithMode(ring.ModeOwner)}, opts...)
+	}
+	var cfg uringnet.Config
+	if len(opts) > 0 && engine != "net" {
 		var l *ring.Loop
-		l, err = ring.NewLoop(ring.WithMode(ring.ModeOwner), ring.WithEntries(uringnet.DefaultLoopEntries), ring.WithLoopCQSize(uringnet.DefaultLoopCQ))
+		l, err = uringnet.NewLoop(opts...)
 		if err == nil {
 			defer l.Close()
-			ln, err = (&uringnet.Config{Loop: l}).Listen("tcp", "127.0.0.1:0")
+			cfg.Loop = l
 		}
-	case "net":
+	}
+	switch {
+	case err != nil:
+	case engine == "uring" || engine == "uring-owner":
+		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
+	case engine == "uring-direct":
+		cfg.Recv = uringnet.RecvDirect
+		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
+	case engine == "net":
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	default:
 		return Result{Params: p}, fmt.Errorf("echo: unknown engine %q", engine)
@@ -85,13 +101,17 @@ func (echoWorkload) Run(engine string, p Params) (Result, error) {
 	if err != nil {
 		return Result{Params: p}, err
 	}
-	r, err := echoRun(ln, p)
+	if cfg.Loop == nil && engine != "net" {
+		cfg.Loop, _ = uringnet.PackageLoop()
+	}
+	r, err := echoRun(ln, p, cfg.Loop)
 	r.Params = p
 	return r, err
 }
 
 // echoRun serves on ln, connects the clients, measures, and tears down.
-func echoRun(ln net.Listener, p Params) (Result, error) {
+// l is the server's Loop (nil for net), whose counters go into the note.
+func echoRun(ln net.Listener, p Params, l *ring.Loop) (Result, error) {
 	var served sync.WaitGroup
 	go func() {
 		for {
@@ -137,7 +157,12 @@ func echoRun(ln net.Listener, p Params) (Result, error) {
 			st[i].out[j] = byte(i + j)
 		}
 	}
-	return closedLoop(p.Conns, 0, p.Duration, true, func(w int) error {
+	var st0 ring.LoopStats
+	if l != nil {
+		st0 = l.Stats()
+	}
+	cpu0, csw0 := cpuTime()
+	r, err := closedLoop(p.Conns, 0, p.Duration, true, func(w int) error {
 		s := &st[w]
 		s.n++
 		binary.LittleEndian.PutUint64(s.out, s.n)
@@ -152,6 +177,42 @@ func echoRun(ln net.Listener, p Params) (Result, error) {
 		}
 		return nil
 	})
+	if err == nil && r.Ops > 0 {
+		cpu, csw := cpuTime()
+		r.Note = echoNote(r.Ops, cpu-cpu0, csw-csw0, l, st0)
+	}
+	return r, err
+}
+
+// echoNote gives the process's CPU time and voluntary context switches
+// (a thread going to sleep) per round trip, server and client together:
+// on a busy machine steadier measures of cost than the rate. For uringnet
+// it adds the Loop's enters, sleeps and doorbells per round trip and SQEs
+// per submitting enter.
+func echoNote(ops int64, cpu time.Duration, csw int64, l *ring.Loop, st0 ring.LoopStats) string {
+	per := func(n uint64) float64 { return float64(n) / float64(ops) }
+	s := fmt.Sprintf("cpu %.1fµs/rt, %.2f csw/rt", float64(cpu.Nanoseconds())/1e3/float64(ops), float64(csw)/float64(ops))
+	if l == nil {
+		return s
+	}
+	st := l.Stats()
+	sub, sqes := st.SubmitEnters-st0.SubmitEnters, st.SQEsSubmitted-st0.SQEsSubmitted
+	s += fmt.Sprintf(", %s mode: %.2f enters/rt, %.2f sleeps/rt, %.2f doorbells/rt", st.Mode,
+		per(st.Enters-st0.Enters), per(st.Waits-st0.Waits), per(st.Doorbells-st0.Doorbells))
+	if sub > 0 {
+		s += fmt.Sprintf(", %.1f SQEs/submit", float64(sqes)/float64(sub))
+	}
+	return s
+}
+
+// cpuTime is the process's user and system CPU time so far, and its
+// voluntary context switches.
+func cpuTime() (time.Duration, int64) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0, 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), int64(ru.Nvcsw)
 }
 
 // echoServe is examples/echo's handler: read, write back, until EOF.
