@@ -37,9 +37,12 @@ const (
 // takes CPU only from an idle P; it saves the kernel wake-up of its
 // thread when completions follow each other closely (cached random reads
 // at QD 32: 684k vs 463k reads/s on a quiet machine; neutral at QD 1, for
-// O_DIRECT and for NOPs; docs/heuristics.md). Owner mode: 20 µs of busy
-// polling (a locked goroutine that yields costs two thread switches).
+// O_DIRECT and for NOPs; docs/heuristics.md). Owner mode: ownerSpin
+// (loop_owner.go).
 func defaultSpin(m LoopMode) time.Duration {
+	if m == ModeOwner {
+		return ownerSpin
+	}
 	return 20 * time.Microsecond
 }
 
