@@ -25,7 +25,9 @@ import (
 //   - cp: coreutils cp (copy_file_range(2) into the page cache, no fsync);
 //   - cp+sync: coreutils cp, then sync(1) of the copy (fsync), the same
 //     durability as uring;
-//   - uring-nofsync: this cp with -fsync=false, the same durability as cp.
+//   - uring-nofsync: this cp with -fsync=false, the same durability as cp;
+//   - uring-rw: this cp with -splice=false (read/write chains on registered
+//     buffers instead of splice chains), fsync at the end.
 //
 // Every copy is checked byte for byte; timing is logged, never asserted.
 // Before each run the previous copy is removed and sync(2) called (not
@@ -71,6 +73,7 @@ func TestCompareCoreutils(t *testing.T) {
 		{"cp", [][]string{{cpPath, src, dst}}},
 		{"cp+sync", [][]string{{cpPath, src, dst}, {syncPath, dst}}},
 		{"uring-nofsync", [][]string{{bin, "-fsync=false", src, dst}}},
+		{"uring-rw", [][]string{{bin, "-splice=false", src, dst}}},
 	}
 	times := make([][]time.Duration, len(sides))
 	load := func() string {
@@ -115,4 +118,6 @@ func TestCompareCoreutils(t *testing.T) {
 	ratio(0, 1)
 	ratio(0, 2)
 	ratio(3, 1)
+	ratio(4, 1)
+	ratio(4, 0)
 }

@@ -63,6 +63,17 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 	f := files{int(src.Fd()), int(dst.Fd()), srcName, dstName}
 	ctx := context.Background()
 
+	if o.prealloc && size > 0 {
+		// Allocate DST's blocks in one go (as unwritten extents: they read
+		// as zeros until written), so neither the writes nor the writeback
+		// allocate block by block (ext4's delayed allocation). KEEP_SIZE
+		// leaves the size to the writes, so a copy that fails part-way is
+		// as long as what it copied. A hint: a file system without
+		// fallocate says EOPNOTSUPP, and a real shortage of space shows up
+		// again in the writes.
+		future.Fallocate(f.dfd, fallocFlKeepSize, 0, size).Await(ctx, loop)
+	}
+
 	bs := o.bs
 	qd := int(min(int64(o.qd), (size+int64(bs)-1)/int64(bs)))
 	var m mover
@@ -147,6 +158,9 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 	}
 	return dst.Close()
 }
+
+// fallocFlKeepSize is FALLOC_FL_KEEP_SIZE (include/uapi/linux/falloc.h).
+const fallocFlKeepSize = 1
 
 // syncFileRangeWrite is SYNC_FILE_RANGE_WRITE (include/uapi/linux/fs.h):
 // start writeback of the range's dirty pages without waiting for it.

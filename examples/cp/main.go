@@ -37,6 +37,7 @@ func main() {
 type options struct {
 	bs, qd    int                     // bytes per chain, chains in flight
 	splice    bool                    // splice chains through pipes instead of read/write on registered buffers
+	prealloc  bool                    // fallocate DST before the copy
 	fsync     bool                    // fsync the copy at the end
 	writeback int64                   // start writeback every writeback bytes (0: never)
 	bar       func(done, total int64) // progress, or nil
@@ -47,6 +48,7 @@ func run(args []string, stdout io.Writer) error {
 	bs := fs.Int("bs", 1<<20, "bytes per chain (one registered buffer or pipe each)")
 	qd := fs.Int("qd", 8, "chains in flight")
 	splice := fs.Bool("splice", true, "copy with splice chains through pipes (one copy of the data); false: read/write chains on registered buffers (two)")
+	prealloc := fs.Bool("prealloc", true, "fallocate DST's blocks before the copy (FALLOC_FL_KEEP_SIZE)")
 	fsync := fs.Bool("fsync", true, "fsync the copy at the end (false: leave it in the page cache, like coreutils cp)")
 	wb := fs.Int64("wb", 4<<20, "with -fsync, start writeback of every this many bytes copied (SYNC_FILE_RANGE_WRITE); 0: only the final fsync")
 	progress := fs.Bool("progress", isTerminal(stdout), "draw a progress bar (default: when stdout is a terminal)")
@@ -62,7 +64,7 @@ func run(args []string, stdout io.Writer) error {
 	if *wb < 0 || *wb > 1<<30 {
 		return errors.New("need 0 <= -wb <= 1 GiB")
 	}
-	o := options{bs: *bs, qd: *qd, splice: *splice, fsync: *fsync, writeback: *wb}
+	o := options{bs: *bs, qd: *qd, splice: *splice, prealloc: *prealloc, fsync: *fsync, writeback: *wb}
 	if !o.fsync {
 		o.writeback = 0
 	}
