@@ -62,10 +62,17 @@ func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
 	return s.statAll("stat", names, 0)
 }
 
-// statAll stats every name with one IORING_OP_STATX each. All the paths
-// share one allocation, and so do the FileInfos, into which the kernel
-// writes the statx results. The batch runs on a private ring
-// (batch_ring.go) when one can be made, and otherwise through the Loop.
+// statChunk is how many names one statBatch holds. A call's names are
+// cut into chunks handed to the stat thread one by one, so the caller
+// prepares the next chunk (paths, parents, FileInfo memory) while the
+// ring runs the ones before: preparing 10,000 names at once measured
+// 0.5-4 ms before the first SQE, with the workers idle.
+var statChunk = 1024
+
+// statAll stats every name with one IORING_OP_STATX each. The paths of a
+// chunk share one allocation, and so do its FileInfos, into which the
+// kernel writes the statx results. The chunks run on the stat ring
+// (batch_ring.go) when it can be made, and otherwise through the Loop.
 func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []error) {
 	infos := make([]fs.FileInfo, len(names))
 	errs := make([]error, len(names))
@@ -84,6 +91,40 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	if len(names) == 0 {
 		return infos, errs
 	}
+	// The stat ring bypasses the Loop, so it is used only while the Loop
+	// is open (Do fails with ErrClosed after Close, as every other call
+	// does) and supports STATX.
+	private := s.loop.CheckOp(ring.OpStatx) == nil && s.loop.Do(func(*ring.Ring) error { return nil }) == nil
+	batches := make([]*statBatch, 0, (len(names)+statChunk-1)/statChunk)
+	for start := 0; start < len(names); start += statChunk {
+		end := min(start+statChunk, len(names))
+		b := newStatBatch(op, names[start:end], flags, infos[start:end], errs[start:end])
+		if private {
+			private = b.startPrivate()
+		}
+		batches = append(batches, b)
+	}
+	for _, b := range batches {
+		if b.done != nil {
+			<-b.done
+		}
+		if !b.private {
+			s.openParents(&b.dirs)
+			s.statLoop(b)
+			s.closeParents(&b.dirs)
+		}
+		for _, i := range b.retry {
+			b.infos[i], b.errs[i] = s.stat(op, b.names[i], flags)
+		}
+		runtime.KeepAlive(b.cpaths)
+		runtime.KeepAlive(b.dirs.cpaths)
+		runtime.KeepAlive(b.stats)
+	}
+	return infos, errs
+}
+
+// newStatBatch prepares a batch that stats names into infos and errs.
+func newStatBatch(op string, names []string, flags int, infos []fs.FileInfo, errs []error) *statBatch {
 	total := 0
 	for _, n := range names {
 		total += len(n) + 1
@@ -96,22 +137,7 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 		b.offs[i] = off
 		off += copy(b.cpaths[off:], n) + 1
 	}
-	// The stat ring bypasses the Loop, so it is used only while the Loop
-	// is open (Do fails with ErrClosed after Close, as every other call
-	// does) and supports STATX.
-	if s.loop.CheckOp(ring.OpStatx) != nil || s.loop.Do(func(*ring.Ring) error { return nil }) != nil || !b.runPrivate() {
-		s.openParents(&b.dirs)
-		s.statLoop(b)
-		s.closeParents(&b.dirs)
-	} else {
-		for _, i := range b.retry {
-			infos[i], errs[i] = s.stat(op, names[i], flags)
-		}
-	}
-	runtime.KeepAlive(b.cpaths)
-	runtime.KeepAlive(b.dirs.cpaths)
-	runtime.KeepAlive(b.stats)
-	return infos, errs
+	return b
 }
 
 // statLoop runs batch b through the Loop: one pooled Request per name,

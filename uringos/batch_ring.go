@@ -109,22 +109,24 @@ type statBatch struct {
 	next     int   // the next name to prepare
 	inflight int   // statx SQEs submitted, CQE not yet reaped
 	retry    []int // names whose statx was cut short by EINTR
-	private  bool  // false: the stat ring failed to start; use the Loop
+	private  bool  // false: run through the Loop (no stat ring)
 	done     chan struct{}
 }
 
-// runPrivate runs b on the stat thread and waits for it. It reports
-// false, with nothing done, when no stat ring can be made; b.retry then
-// holds the names to stat again one by one.
-func (b *statBatch) runPrivate() bool {
+// startPrivate hands b to the stat thread, starting one if none runs;
+// b.done is closed when b is finished. It reports false, with nothing
+// done and b.done nil, when no stat ring can be made; the caller then
+// runs b through the Loop. A batch that the stat thread could not run
+// because its ring failed to start comes back with b.private false.
+func (b *statBatch) startPrivate() bool {
 	p := &statSrv
-	b.done = make(chan struct{})
-	b.private = true
 	p.mu.Lock()
 	if p.failed {
 		p.mu.Unlock()
 		return false
 	}
+	b.done = make(chan struct{})
+	b.private = true
 	s := p.s
 	if s == nil {
 		s = &statServer{wake: make(chan struct{}, 1)}
@@ -137,8 +139,7 @@ func (b *statBatch) runPrivate() bool {
 	case s.wake <- struct{}{}:
 	default:
 	}
-	<-b.done
-	return b.private
+	return true
 }
 
 // take moves the queued batches into line, giving each a slot; with

@@ -227,9 +227,18 @@ func TestLstatAllStatAllRelativeToParentMatchOS(t *testing.T) {
 			}
 		}
 	}
-	t.Run("ring", check)
-	t.Run("loop", func(t *testing.T) {
-		defer uringos.StatThroughLoop()()
-		check(t)
-	})
+	// Chunks of 13 and 100 names cut the families, so a parent is opened
+	// by two batches, or has too few names in one to be opened.
+	for _, chunk := range []int{0, 13, 100} {
+		t.Run(fmt.Sprintf("chunk=%d", chunk), func(t *testing.T) {
+			if chunk > 0 {
+				defer uringos.SetStatChunk(chunk)()
+			}
+			t.Run("ring", check)
+			t.Run("loop", func(t *testing.T) {
+				defer uringos.StatThroughLoop()()
+				check(t)
+			})
+		})
+	}
 }

@@ -59,3 +59,11 @@ func StatThreadRunning() bool {
 	defer statSrv.mu.Unlock()
 	return statSrv.s != nil
 }
+
+// SetStatChunk sets how many names one stat batch holds; the returned
+// function restores the default. Not safe during a batch.
+func SetStatChunk(n int) (restore func()) {
+	prev := statChunk
+	statChunk = n
+	return func() { statChunk = prev }
+}
