@@ -17,8 +17,10 @@ import (
 // TestCompareCoreutils times this cp against coreutils cp on a 256 MiB
 // file, running the built binary the way a user does (the time of
 // `go build` left out), interleaved, URING_CP_REPS times each (default 7,
-// at least 5), and logs the median [min..max] of each side and of the
-// per-repetition speed ratios. The sides:
+// at least 5), and logs the median [min..max] of each side's wall-clock
+// and CPU (user + system) time and of the per-repetition speed ratios. On
+// this shared machine the wall-clock times move with the other processes'
+// load; the CPU times much less. The sides:
 //
 //   - uring: this cp as it runs by default (writeback during the copy,
 //     fsync at the end: the copy is on the disk when it returns);
@@ -76,6 +78,7 @@ func TestCompareCoreutils(t *testing.T) {
 		{"uring-rw", [][]string{{bin, "-splice=false", src, dst}}},
 	}
 	times := make([][]time.Duration, len(sides))
+	cpu := make([][]time.Duration, len(sides)) // user + system time of the side's processes
 	load := func() string {
 		b, _ := os.ReadFile("/proc/loadavg")
 		return strings.Join(strings.Fields(string(b))[:3], " ")
@@ -87,12 +90,16 @@ func TestCompareCoreutils(t *testing.T) {
 			os.Remove(dst)
 			syscall.Sync()
 			start := time.Now()
+			var used time.Duration
 			for _, c := range sides[i].cmds {
-				if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+				cmd := exec.Command(c[0], c[1:]...)
+				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("%s: %v: %v\n%s", sides[i].name, c, err, out)
 				}
+				used += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 			}
 			times[i] = append(times[i], time.Since(start))
+			cpu[i] = append(cpu[i], used)
 			if got, err := os.ReadFile(dst); err != nil || !bytes.Equal(got, data) {
 				t.Fatalf("%s: copy differs from the source (%d bytes, %v)", sides[i].name, len(got), err)
 			}
@@ -103,7 +110,9 @@ func TestCompareCoreutils(t *testing.T) {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	for i, s := range sides {
 		d := slices.Sorted(slices.Values(times[i]))
-		t.Logf("%-14s %7.1f ms [%.1f..%.1f]", s.name, ms(d[len(d)/2]), ms(d[0]), ms(d[len(d)-1]))
+		c := slices.Sorted(slices.Values(cpu[i]))
+		t.Logf("%-14s %7.1f ms [%.1f..%.1f], CPU %.1f ms [%.1f..%.1f]", s.name, ms(d[len(d)/2]), ms(d[0]), ms(d[len(d)-1]),
+			ms(c[len(c)/2]), ms(c[0]), ms(c[len(c)-1]))
 	}
 	// ratio logs how many times faster a is than b: b's time over a's, per
 	// repetition (the two ran within a second of each other).
