@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/uringkit/uring/chain"
@@ -54,11 +55,31 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", srcName)
 	}
-	dst, err := sys.OpenFile(dstName, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
+	// Like coreutils cp, a directory DST means DST/base(SRC).
+	if di, err := sys.Stat(dstName); err == nil && di.IsDir() {
+		dstName = filepath.Join(dstName, filepath.Base(srcName))
+	}
+	// Truncate only once DST is known not to be SRC: O_TRUNC would empty
+	// SRC before the copy read it.
+	dst, err := sys.OpenFile(dstName, os.O_WRONLY|os.O_CREATE, info.Mode().Perm())
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
+	dinfo, err := dst.Stat()
+	if err != nil {
+		return err
+	}
+	if uringos.SameFile(info, dinfo) {
+		return fmt.Errorf("%s and %s are the same file", srcName, dstName)
+	}
+	if !dinfo.Mode().IsRegular() {
+		// A device or a pipe (cp SRC /dev/null): nothing to allocate,
+		// write back or fsync.
+		o.prealloc, o.writeback, o.fsync = false, 0, false
+	} else if err := dst.Truncate(0); err != nil {
+		return err
+	}
 	size := info.Size()
 	f := files{int(src.Fd()), int(dst.Fd()), srcName, dstName}
 	ctx := context.Background()

@@ -100,3 +100,37 @@ func TestCopyErrors(t *testing.T) {
 		t.Errorf("one argument: %v", err)
 	}
 }
+
+// TestCopyLikeCoreutils: cp into a directory copies to DIR/base(SRC); cp
+// of a file onto itself is refused and leaves it intact; cp to /dev/null
+// reads the whole source and succeeds (no fsync of a device).
+func TestCopyLikeCoreutils(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a")
+	data := bytes.Repeat([]byte("abc"), 100_000)
+	if err := os.WriteFile(src, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{src, sub}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("cp into a directory: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(sub, "a")); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("cp into a directory: sub/a has %d bytes (%v), want the %d of a", len(got), err, len(data))
+	}
+	for _, same := range []string{src, filepath.Join(dir, ".", "a")} {
+		err := run([]string{src, same}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "are the same file") {
+			t.Errorf("cp a %s: %v, want an error saying they are the same file", same, err)
+		}
+		if got, _ := os.ReadFile(src); !bytes.Equal(got, data) {
+			t.Fatalf("cp a %s changed a: now %d bytes", same, len(got))
+		}
+	}
+	if err := run([]string{src, os.DevNull}, &bytes.Buffer{}); err != nil {
+		t.Errorf("cp to %s: %v", os.DevNull, err)
+	}
+}
