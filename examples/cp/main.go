@@ -92,13 +92,15 @@ func isTerminal(w io.Writer) bool {
 }
 
 // progressBar returns a function that redraws a bar on w, at most ten
-// times a second, and ends the line at 100%.
+// times a second, and ends the line at 100% (once: later calls print
+// nothing).
 func progressBar(w io.Writer) func(done, total int64) {
 	start := time.Now()
 	var last time.Time
+	ended := false
 	return func(done, total int64) {
 		now := time.Now()
-		if done < total && now.Sub(last) < 100*time.Millisecond {
+		if ended || done < total && now.Sub(last) < 100*time.Millisecond {
 			return
 		}
 		last = now
@@ -113,6 +115,7 @@ func progressBar(w io.Writer) func(done, total int64) {
 			frac*100, done>>20, total>>20, rate)
 		if done >= total {
 			fmt.Fprintln(w)
+			ended = true
 		}
 	}
 }

@@ -81,8 +81,8 @@ func TestCopyOverwritesAndProgress(t *testing.T) {
 	if got, _ := os.ReadFile(dst); !bytes.Equal(got, bytes.Repeat([]byte("x"), 300_000)) {
 		t.Errorf("dst has %d bytes, want the 300000 of src", len(got))
 	}
-	if s := out.String(); !strings.Contains(s, "100%") || !strings.HasSuffix(s, "\n") {
-		t.Errorf("progress output %q does not end at 100%%", s)
+	if s := out.String(); strings.Count(s, "100%") != 1 || strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
+		t.Errorf("progress output %q does not end at 100%% once, with one newline", s)
 	}
 }
 
