@@ -80,6 +80,7 @@ type Loop struct {
 	owner   ownerState // owner mode only
 	stats   loopCounters
 	shards  []*Loop       // WithRings(n > 1): the rings' own Loops (loop_rings.go)
+	parent  *Loop         // a ring of a WithRings Loop: that Loop
 	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
 	tokens  []ringToken   // WithRings: the tokens home hands out
 	nextTok atomic.Uint32 // WithRings: the next token New hands out

@@ -29,6 +29,7 @@ func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 			}
 			return nil, err
 		}
+		c.parent = l
 		l.shards = append(l.shards, c)
 	}
 	c0 := l.shards[0]
@@ -67,7 +68,34 @@ func (l *Loop) newToken() any {
 }
 
 func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
-	return l.pick().Submit(ctx, reqs...)
+	if len(reqs) == 0 {
+		return nil
+	}
+	return l.choose(reqs[0]).Submit(ctx, reqs...)
+}
+
+// choose picks the ring for a submission led by r: the ring r used last
+// (its goroutine is then woken by, and batches with, the same ring), or
+// for a fresh Request the ring of the caller's P; but the least loaded
+// ring (fewest requests not yet collected) when the choice is more than
+// a quarter above it, so that requests made on one P do not all stay on
+// one ring.
+func (l *Loop) choose(r *Request) *Loop {
+	c := r.loop
+	if c == nil || c.parent != l {
+		c = l.pick()
+	}
+	cu := c.users.Load()
+	least, lu := c, cu
+	for _, s := range l.shards {
+		if u := s.users.Load(); u < lu {
+			least, lu = s, u
+		}
+	}
+	if cu-lu > max(2, lu/4) {
+		return least
+	}
+	return c
 }
 
 func (l *Loop) closeSharded() error {
