@@ -16,10 +16,12 @@ import (
 
 // The stat workload: lstat of 10,000 files. The uring engine hands the
 // kernel -batch paths at a time with uringos.LstatAll (one IORING_OP_STATX
-// SQE per path on a private ring, 256 in flight, the kernel running them
-// on its io-wq workers); the baselines call os.Lstat for each path, from one
+// SQE per path on uringos's stat ring, relative to the opened parent
+// directory, 256 in flight, the kernel running them on its io-wq
+// workers); the baselines call os.Lstat for each path, from one
 // goroutine ("os") or from -goroutines goroutines ("os-parallel", default
-// GOMAXPROCS). -ops stats are made in passes over the same files, so the
+// GOMAXPROCS). A single-engine run also prints the CPU time per stat,
+// workers included (docs/design.md, Measured limits). -ops stats are made in passes over the same files, so the
 // dentries are cached on every side alike. Every result is checked (a
 // regular file of size 0).
 func init() { register(statWorkload{}) }
