@@ -1,7 +1,15 @@
 // Command cp copies a file through io_uring: a pipeline of linked
-// read-then-write chains (IORING_OP_READ_FIXED | IOSQE_IO_LINK, then
-// IORING_OP_WRITE_FIXED) on registered buffers, -qd of them in flight,
-// then fsync. It draws a progress bar when stdout is a terminal.
+// two-step chains, -qd of them in flight, each moving one -bs block to the
+// same offset, then fsync. It draws a progress bar when stdout is a
+// terminal.
+//
+// The chains are, by default, IORING_OP_SPLICE from SRC into a pipe |
+// IOSQE_IO_LINK, then IORING_OP_SPLICE from the pipe into DST: the pipe
+// takes references to SRC's page-cache pages and the second splice copies
+// them into DST's, one copy of the data. With -splice=false they are
+// IORING_OP_READ_FIXED | IOSQE_IO_LINK, then IORING_OP_WRITE_FIXED, on one
+// registered buffer each: two copies. DST's blocks are allocated first
+// (IORING_OP_FALLOCATE, FALLOC_FL_KEEP_SIZE).
 //
 // The fsync at the end makes the copy durable, which coreutils cp does
 // not do. So that it finds little left to write, cp starts writeback of
