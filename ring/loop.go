@@ -54,6 +54,21 @@ type Loop struct {
 	waitArg    GeteventsArg // the reaper's EXT_ARG, on the heap
 	wake       wakeTarget   // wakes a reaper asleep in the kernel after a fatal error (loop_wake.go)
 
+	// Shared mode, the kernel-waiter role (loop_lead.go).
+	role          atomic.Int32            // roleFree, roleReaper, roleWaiter
+	leader        atomic.Pointer[Request] // the leading waiter's Request (stored under cqMu)
+	leaderReaping *Request                // under cqMu: set while the leader itself reaps
+	readied       int                     // under cqMu: deliveries to other waiters in this reap
+	checked       atomic.Uint64           // SQEs submitted and reaped after their enter
+	parked        atomic.Int64            // waiters parked on their channel
+	graceArmed    atomic.Bool             // grace is set to fire
+	grace         *time.Timer             // kicks the reaper when nobody led (graceFire)
+	leadTs        Timespec                // the leader's poll timeout, on the heap
+	leadArg       GeteventsArg            // the leader's EXT_ARG
+	stale         atomic.Bool             // the role holder may be asked to step down (wantLead)
+	holderIn      atomic.Bool             // the role holder is in (or entering) io_uring_enter
+	wantLead      atomic.Pointer[Request] // a waiter that asked a stale holder for the role
+
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
 	flushScheduled atomic.Bool
@@ -96,6 +111,7 @@ type loopCounters struct {
 	busy                  atomic.Uint64
 	cancels, stale        atomic.Uint64
 	doorbells, interrupts atomic.Uint64
+	preempts              atomic.Uint64
 }
 
 // LoopStats is a snapshot of a Loop's counters.

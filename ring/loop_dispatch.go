@@ -1,5 +1,7 @@
 package ring
 
+import "sync/atomic"
+
 // The CQ side: one goroutine (the reaper in shared mode, the owner in
 // owner mode) copies CQEs out in batches and routes each to its Request.
 // It never runs user code and never blocks: delivering a CQE is a queue
@@ -22,12 +24,21 @@ func (l *Loop) tryReap() int {
 }
 
 // reap copies the visible CQEs out and dispatches them; it returns how
-// many it saw. cqMu is held.
+// many it saw. cqMu is held. While a waiter leads (loop_lead.go) and this
+// goroutine is not that waiter, it stops in front of the first CQE that
+// could resolve the leader's Request and leaves it, and all after it, to
+// the leader.
 func (l *Loop) reap() int {
 	buf := l.cqBuf
 	total := 0
 	for {
-		n := l.ring.PeekBatch(buf)
+		var n int
+		lead := l.leader.Load()
+		if lead == nil || l.leading(lead) {
+			n = l.ring.PeekBatch(buf)
+		} else {
+			n = l.peekBefore(buf, lead)
+		}
 		for i := 0; i < n; i++ {
 			l.dispatch(&buf[i])
 		}
@@ -36,6 +47,41 @@ func (l *Loop) reap() int {
 			return total
 		}
 	}
+}
+
+// leading reports whether the goroutine reaping is the leader itself
+// (lead sets leaderReaping around its own reap, under cqMu).
+func (l *Loop) leading(lead *Request) bool { return l.leaderReaping == lead }
+
+// peekBefore is PeekBatch stopping in front of the first CQE for lead.
+// The Loop's rings have 16-byte CQEs and no CQE_MIXED fillers.
+func (l *Loop) peekBefore(dst []CQE, lead *Request) int {
+	r := l.ring
+	head := *r.cq.khead
+	tail := atomic.LoadUint32(r.cq.ktail)
+	n := 0
+	for head != tail && n < len(dst) {
+		c := r.cqeAt(head)
+		if l.forLeader(c, lead) {
+			break
+		}
+		dst[n] = *c
+		n++
+		head++
+	}
+	if n > 0 {
+		atomic.StoreUint32(r.cq.khead, head)
+	}
+	return n
+}
+
+// forLeader reports whether dispatching c could resolve or wake lead.
+func (l *Loop) forLeader(c *CQE, lead *Request) bool {
+	if c.UserData&internalTag != 0 {
+		return c.UserData&udKindMask == udWake
+	}
+	r := l.slots.lookup(c.UserData)
+	return r != nil && (r == lead || r.grp != nil && r.grp == lead.grp)
 }
 
 func (l *Loop) dispatch(c *CQE) {
@@ -47,6 +93,9 @@ func (l *Loop) dispatch(c *CQE) {
 	if r == nil {
 		l.stats.stale.Add(1)
 		return
+	}
+	if r != l.leaderReaping {
+		l.readied++
 	}
 	if c.Flags&CQEFMore != 0 { // multishot / zero-copy: more will follow
 		r.deliver(*c, false)
@@ -83,9 +132,9 @@ func (l *Loop) internalCQE(c *CQE) {
 	case udDoorbell:
 		l.intern.Add(-1)
 		l.ownerDoorbellCQE(c)
-	case udWake:
-		// Posted from outside the ring after a fatal error, only to end
-		// the reaper's sleep (loop_wake.go): no credit, nothing to do.
+	case udWake, udPreempt:
+		// Posted from outside the ring, only to end a kernel wait
+		// (loop_wake.go, loop_lead.go): no credit, nothing to do.
 	}
 }
 

@@ -170,6 +170,7 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 	}
 	l.flushFor(r)
 	done := ctx.Done()
+	var lead leadState // the kernel-waiter role (loop_lead.go)
 	var res CQE
 	for {
 		r.mu.Lock()
@@ -184,22 +185,64 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 		term, err := r.term, r.err
 		r.mu.Unlock()
 		if term {
+			if lead.on {
+				l.unlead(&lead)
+			}
 			r.finish()
 			if r.ctxErr != nil {
 				err = r.ctxErr
 			}
 			return res, err
 		}
-		if l.mode == ModeShared && l.tryReap() > 0 {
-			continue
+		if l.mode == ModeShared && l.shards == nil {
+			if lead.on && ctxDone(done) {
+				l.unlead(&lead) // Cancel may block on internal credits that only reaping frees
+				done = nil
+				r.ctxErr = ctxError(ctx)
+				r.Cancel()
+				continue
+			}
+			if l.waitStep(r, false, &lead, done != nil) {
+				continue
+			}
 		}
-		select {
-		case <-r.wake:
-		case <-done:
+		if l.park(r, done) {
 			done = nil
 			r.ctxErr = ctxError(ctx)
 			r.Cancel()
 		}
+	}
+}
+
+// park blocks the waiter of r until r is signalled or done closes (then
+// it reports true). In shared mode a parked waiter needs a kernel waiter
+// for its op (loop_lead.go): it makes sure there is one first.
+func (l *Loop) park(r *Request, done <-chan struct{}) bool {
+	if l.mode == ModeShared {
+		if r.seq > l.checked.Load() {
+		}
+		l.parked.Add(1)
+		defer l.parked.Add(-1)
+		l.ensureWaiter(true)
+	}
+	select {
+	case <-r.wake:
+		return false
+	case <-done:
+		return true
+	}
+}
+
+// ctxDone reports whether done (a context's Done channel) is closed.
+func ctxDone(done <-chan struct{}) bool {
+	if done == nil {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -223,6 +266,7 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 	if r.ctxErr != nil {
 		done = nil
 	}
+	var lead leadState
 	for {
 		r.mu.Lock()
 		if r.qh < len(r.q) {
@@ -234,11 +278,17 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 				r.q, r.qh = r.q[:0], 0
 			}
 			r.mu.Unlock()
+			if lead.on {
+				l.unlead(&lead)
+			}
 			return c, true, nil
 		}
 		if r.term {
 			err := r.err
 			r.mu.Unlock()
+			if lead.on {
+				l.unlead(&lead)
+			}
 			r.finish()
 			if err == nil {
 				err = r.ctxErr
@@ -246,9 +296,19 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 			return CQE{}, false, err
 		}
 		r.mu.Unlock()
-		select {
-		case <-r.wake:
-		case <-done:
+		if l.mode == ModeShared && l.shards == nil {
+			if lead.on && ctxDone(done) {
+				l.unlead(&lead)
+				done = nil
+				r.ctxErr = ctxError(ctx)
+				r.Cancel()
+				continue
+			}
+			if l.waitStep(r, true, &lead, done != nil) {
+				continue
+			}
+		}
+		if l.park(r, done) {
 			done = nil
 			r.ctxErr = ctxError(ctx)
 			r.Cancel()

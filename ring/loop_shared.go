@@ -28,6 +28,8 @@ func (l *Loop) startShared() error {
 		r.Close()
 		return err
 	}
+	l.grace = time.AfterFunc(time.Hour, l.graceFire)
+	l.grace.Stop()
 	go l.reaper()
 	go l.flusher()
 	return nil
@@ -59,22 +61,27 @@ func (l *Loop) scheduleFlush() {
 	}
 }
 
-// reaper is the shared mode's CQ goroutine. While requests are in flight
-// it blocks in io_uring_enter (GETEVENTS, min_complete 1) through
-// Syscall6, holding an OS thread but no P; while none are, it parks on a
-// channel and holds nothing. It never enters to submit: its count of SQEs
-// to submit is always 0, so it cannot split a group.
+// reaper is the shared mode's CQ goroutine. It takes the kernel-waiter
+// role (loop_lead.go) only while ops the kernel accepted went async and no
+// waiter leads; then it blocks in io_uring_enter (GETEVENTS, min_complete
+// 1) through Syscall6, holding an OS thread but no P. Otherwise it parks on
+// a channel and holds nothing. It never enters to submit: its count of
+// SQEs to submit is always 0, so it cannot split a group.
 func (l *Loop) reaper() {
 	defer close(l.runDone)
 	var idleSince time.Time
+	held := false // this goroutine holds the role
 	for {
 		l.cqMu.Lock()
 		n := l.reap()
-		if n == 0 && l.runnerShouldExit() {
+		if n == 0 && l.runnerShouldExit() && (held || l.role.CompareAndSwap(roleFree, roleReaper)) {
+			// Keep the role for good: no waiter may lead on a ring that
+			// is about to be closed.
 			if err := l.fatal.Load(); err != nil {
 				l.failAll(*err)
 			}
 			l.cqMu.Unlock()
+			l.grace.Stop()
 			return
 		}
 		l.cqMu.Unlock()
@@ -89,11 +96,20 @@ func (l *Loop) reaper() {
 			l.enter(0, 0, EnterGetEvents)
 			continue
 		}
-		if l.inflight.Load()+l.intern.Load() == 0 {
+		if !held && l.asyncOps() > 0 && l.role.CompareAndSwap(roleFree, roleReaper) {
+			held = true
+			l.stale.Store(true) // any waiter whose op went async may take over
+		}
+		if !held || l.asyncOps() <= 0 {
+			if held {
+				l.release()
+				held = false
+			}
 			l.reaperIdle.Store(true)
-			// Dekker pair with kickReaper: a submitter adds to inflight,
-			// then reads reaperIdle.
-			if l.inflight.Load()+l.intern.Load() == 0 && !l.closing.Load() {
+			// Dekker pair with kickReaper: whoever makes ops async or
+			// frees the role stores that, then reads reaperIdle.
+			if (l.asyncOps() <= 0 || l.role.Load() != roleFree) && (l.fatal.Load() == nil || l.role.Load() == roleWaiter) &&
+				(!l.closing.Load() || l.role.Load() == roleWaiter) {
 				<-l.reaperWake
 			}
 			l.reaperIdle.Store(false)
@@ -103,12 +119,26 @@ func (l *Loop) reaper() {
 			if idleSince.IsZero() {
 				idleSince = time.Now()
 			}
-			if time.Since(idleSince) < l.cfg.spin {
+			if time.Since(idleSince) < l.cfg.spin && l.wantLead.Load() == nil {
 				runtime.Gosched()
 				continue
 			}
 		}
-		if _, err := l.waitCQEs(); err != nil && l.fatal.Load() == nil {
+		ok, err := l.waitCQEs()
+		if !ok {
+			// A waiter asked for the role: hand it over, and do not take
+			// it back before somebody kicks (a waiter that then parks
+			// with nobody leading does).
+			l.release()
+			held = false
+			l.reaperIdle.Store(true)
+			if !l.closing.Load() && l.fatal.Load() == nil {
+				<-l.reaperWake
+			}
+			l.reaperIdle.Store(false)
+			continue
+		}
+		if err != nil && l.fatal.Load() == nil {
 			runtime.Gosched() // EBUSY/EAGAIN: reap at the top
 		}
 	}
@@ -130,14 +160,21 @@ func (l *Loop) kickReaper() {
 // or minWait after the first completion, whichever comes first, so one
 // wake-up of the reaper's thread serves several completions instead of
 // one each (loop_policy.go).
-func (l *Loop) waitCQEs() (int, error) {
+func (l *Loop) waitCQEs() (bool, error) {
 	if l.cfg.minWait <= 0 || l.ring.Features()&FeatMinTimeout == 0 {
-		return l.enter(0, 1, 0)
+		return l.holderWait(1, false), nil
 	}
 	want := uint32(l.inflight.Load() / reapWaitDiv)
 	if want <= 1 {
-		return l.enter(0, 1, 0)
+		return l.holderWait(1, false), nil
+	}
+	l.holderIn.Store(true)
+	if l.wantLead.Load() != nil {
+		l.holderIn.Store(false)
+		return false, nil
 	}
 	l.waitArg = GeteventsArg{MinWaitUsec: uint32(l.cfg.minWait / time.Microsecond)}
-	return l.enterArg(0, want, EnterExtArg, unsafe.Pointer(&l.waitArg), unsafe.Sizeof(l.waitArg))
+	_, err := l.enterArg(0, want, EnterExtArg, unsafe.Pointer(&l.waitArg), unsafe.Sizeof(l.waitArg))
+	l.holderIn.Store(false)
+	return true, err
 }

@@ -241,32 +241,11 @@ func (l *Loop) submitLocked() bool {
 	l.submitted.Add(uint64(got))
 	if got > 0 {
 		// Many ops (cached reads, NOPs) complete inside the enter: route
-		// their CQEs now instead of waking the reaper's thread for them.
-		l.tryReap()
-		// Only what the kernel still holds needs the reaper to wait in
-		// the kernel. (Dekker pair with the reaper's idle check: inflight
-		// was raised at Submit, before this load of reaperIdle.)
-		if l.kernelOwes() {
-			l.kickReaper()
-		}
+		// their CQEs now; only what went async needs a kernel waiter
+		// (loop_lead.go).
+		l.afterSubmit()
 	}
 	return err == nil
-}
-
-// kernelOwes reports, in shared mode, whether requests the kernel has
-// consumed may still owe a CQE: unresolved requests (user and internal,
-// one SQE each) outnumber the SQEs published and not yet submitted.
-// Requests admitted or published by other goroutines meanwhile only make
-// it answer true more often; a publication it counts without the
-// matching inflight increment (read first) is not yet submitted, so the
-// enter that submits it asks again. Cached reads and NOPs complete inside
-// the enter: then it is false and the reaper is not woken for them.
-func (l *Loop) kernelOwes() bool {
-	owed := l.inflight.Load() + l.intern.Load()
-	if owed <= 0 {
-		return false
-	}
-	return uint64(owed) > l.published.Load()-l.submitted.Load()
 }
 
 // enter calls io_uring_enter, retrying EINTR, and counts. Errors other

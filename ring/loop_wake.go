@@ -26,6 +26,11 @@ import "sync"
 // udWake is the user_data of the wake-up CQE. The dispatcher ignores it.
 const udWake = internalTag | 4<<udKindShift
 
+// udPreempt is the user_data of the CQE that asks a stale holder of the
+// kernel-waiter role to step down (loop_lead.go), posted the same way. The
+// dispatcher ignores it too.
+const udPreempt = internalTag | 5<<udKindShift
+
 // wakeTarget is the duplicate ring fd the wake-up is sent to.
 type wakeTarget struct {
 	mu sync.Mutex // orders the send against closing the fd (no send to a reused fd)

@@ -1,0 +1,275 @@
+package ring
+
+import (
+	"runtime"
+	"time"
+	"unsafe"
+)
+
+// The shared mode's wait path: who sleeps in io_uring_enter(GETEVENTS).
+//
+// Exactly one thread at a time may wait in the kernel: the holder of the
+// kernel-waiter role (Loop.role). It is either a goroutine in Wait or Next
+// whose own op went async (it "leads"), or the reaper goroutine, which
+// takes the role only when ops the kernel accepted are still unresolved
+// and no waiter leads. Why a waiter leads: in shared mode (no
+// DEFER_TASKRUN) the kernel runs a poll- or IRQ-driven completion's task
+// work in the thread that submitted the op (req->task). If that thread is
+// the one asleep in io_uring_enter, it wakes, runs the task work, posts the
+// CQE and returns with it: one wake-up, like net's netpoller. With a
+// separate reaper the submitting thread (parked in a futex) is woken for
+// the task work, its CQE wakes the reaper's thread, and the reaper readies
+// the waiting goroutine: three.
+//
+// The lost wake-up: io_uring_enter's min_complete counts from the CQ head
+// the kernel sees at entry, so a leader that sleeps for its own CQE after
+// another goroutine consumed it would sleep until some unrelated CQE. So
+// while a waiter leads (Loop.leader, set under cqMu), no other goroutine
+// consumes a CQE that could resolve the leader's Request (its own
+// user_data, one of its group, or the udWake CQE): reapers stop in front
+// of it (reapBatch) and leave it, and what follows it, to the leader, which
+// is awake or about to be, since that CQE is in the CQ. The leader
+// registers under cqMu and reaps everything visible before it checks its
+// Request, so no CQE of its own can have been taken unseen.
+//
+// Which ops need a kernel waiter at all: those the kernel accepted and that
+// were still unresolved when their submitter reaped right after its enter
+// (asyncOps). Ops that complete inside the enter (cached reads, NOPs,
+// most loopback sends) are dispatched by the submitter; nobody sleeps in
+// the kernel for them, so their CQE posts wake no thread.
+
+const (
+	roleFree   = iota // nobody waits in the kernel
+	roleReaper        // the reaper goroutine holds the role
+	roleWaiter        // a goroutine in Wait/Next leads (Loop.leader)
+)
+
+const (
+	// leadGrace: when a submitter's op went async and nobody holds the
+	// role, the submitter is usually about to Wait and lead itself; the
+	// reaper is made to take the role only if nobody did within this time
+	// (a submitter that does not wait, an admission waiter that needs
+	// credits back). Waiters that park kick the reaper at once instead.
+	leadGrace = 200 * time.Microsecond
+	// leadPoll: a leader whose context can end (ctx.Done() != nil) sleeps
+	// in the kernel at most this long at a time, then looks at the context;
+	// nothing else can interrupt its io_uring_enter.
+	leadPoll = 2 * time.Millisecond
+)
+
+// asyncOps estimates the ops that need a kernel waiter: in flight minus
+// those not yet submitted or not yet reaped after their enter (checked
+// lags published by exactly those). It may overestimate for a moment (an
+// op counted in flight before it is published), which only costs a wait;
+// an underestimate can only come from ops an enter in progress completed,
+// and that enter's afterSubmit recomputes it.
+func (l *Loop) asyncOps() int64 {
+	n := l.inflight.Load() + l.intern.Load()
+	if l.cfg.sqPoll || l.closing.Load() {
+		return n
+	}
+	pub := l.published.Load()
+	chk := l.checked.Load()
+	if pub > chk {
+		n -= int64(pub - chk)
+	}
+	return n
+}
+
+// afterSubmit runs right after an enter that submitted SQEs (enterMu held):
+// it dispatches what completed inside the enter, records that everything
+// submitted so far was reaped once (checked), and makes sure someone waits
+// in the kernel for what went async.
+func (l *Loop) afterSubmit() {
+	l.tryReap()
+	l.checked.Store(l.submitted.Load())
+	l.ensureWaiter(l.parked.Load() > 0)
+}
+
+// ensureWaiter makes sure async ops have a kernel waiter: nothing to do if
+// the role is held; otherwise the reaper is kicked, at once if now (a
+// waiter is parked and needs someone), after leadGrace if not (the
+// submitter, or the leader that just left, will probably lead again). Dekker pairs: callers store what made ops async (checked,
+// parked, role) before the loads here.
+func (l *Loop) ensureWaiter(now bool) {
+	if l.role.Load() != roleFree || l.asyncOps() <= 0 {
+		return
+	}
+	if now || l.closing.Load() {
+		l.kickReaper()
+		return
+	}
+	if !l.graceArmed.Load() && l.graceArmed.CompareAndSwap(false, true) {
+		l.grace.Reset(leadGrace)
+	}
+}
+
+// graceFire runs when leadGrace passed with async ops and nobody leading.
+func (l *Loop) graceFire() {
+	l.graceArmed.Store(false)
+	if l.role.Load() == roleFree && l.asyncOps() > 0 {
+		l.kickReaper()
+	}
+}
+
+// ready reports whether r has something for Wait (next false: its terminal
+// result) or Next (next true: any CQE).
+func (r *Request) ready(next bool) bool {
+	r.mu.Lock()
+	ok := r.term || next && r.qh < len(r.q)
+	r.mu.Unlock()
+	return ok
+}
+
+// leadState is a waiter's side of the role, kept on its stack.
+type leadState struct {
+	on bool // this waiter holds the role
+}
+
+// waitStep is Wait's and Next's shared-mode step when r has nothing for
+// them yet. It reports true if the caller should look at r again, false
+// if it should park (its op is not async yet, another goroutine holds the
+// role, or the Loop failed).
+func (l *Loop) waitStep(r *Request, next bool, st *leadState, timed bool) bool {
+	if !st.on {
+		if !l.tryLead(r) {
+			return l.tryReap() > 0
+		}
+		st.on = true
+	}
+	if l.lead(r, next, timed) {
+		return true
+	}
+	l.unlead(st)
+	return false
+}
+
+// tryLead takes the kernel-waiter role for r's waiter if it is free, r's
+// SQE went to the kernel and was reaped after (so it is async, not about
+// to complete inside somebody's enter), and the Loop is healthy. If a
+// stale holder has the role (the reaper, or a leader woken by CQEs that
+// were not its own), it asks for it instead (preempt) and reports false:
+// the caller parks and is signalled when the holder steps down.
+func (l *Loop) tryLead(r *Request) bool {
+	if l.cfg.sqPoll || r.seq > l.checked.Load() || l.fatal.Load() != nil {
+		return false
+	}
+	if l.role.Load() == roleFree && l.role.CompareAndSwap(roleFree, roleWaiter) {
+		l.stale.Store(false)
+		return true
+	}
+	if l.stale.Load() && l.wantLead.Load() != r {
+		l.wantLead.Store(r)
+		// Dekker pair with holderWait: the holder stores holderIn, then
+		// loads wantLead.
+		if l.holderIn.Load() {
+			l.preempt()
+		}
+	}
+	return false
+}
+
+// preempt ends a stale holder's kernel wait: a udPreempt CQE posted from
+// outside the ring (loop_wake.go's message path; nothing is submitted).
+func (l *Loop) preempt() {
+	l.stats.preempts.Add(1)
+	l.wake.mu.Lock()
+	defer l.wake.mu.Unlock()
+	if l.wake.ok {
+		_ = sendMsgRing(l.wake.fd, 0, udPreempt, 0)
+	}
+}
+
+// holderWait is the role holder's kernel wait (leader or reaper): it
+// blocks in io_uring_enter until a CQE arrives (or, timed, leadPoll
+// passes). It does not wait, and reports false, if a waiter asked for the
+// role; the holder then steps down (handOff).
+func (l *Loop) holderWait(minComplete uint32, timed bool) bool {
+	l.holderIn.Store(true)
+	if l.wantLead.Load() != nil {
+		l.holderIn.Store(false)
+		return false
+	}
+	switch {
+	case !timed || l.ring.Features()&FeatExtArg == 0:
+		l.enter(0, minComplete, 0)
+	default:
+		l.leadTs = Timespec{Nsec: int64(leadPoll)}
+		l.leadArg = GeteventsArg{Ts: ptrAddr(&l.leadTs)}
+		l.enterArg(0, minComplete, EnterExtArg, unsafe.Pointer(&l.leadArg), unsafe.Sizeof(l.leadArg))
+	}
+	l.holderIn.Store(false)
+	return true
+}
+
+// lead is one round of a leader: register, reap, and if r is still not
+// ready, sleep in the kernel until a CQE arrives (or leadPoll passes when
+// the context can end). It reports false if the caller must give up the
+// role and park instead (fatal error, ring closed, a waiter asked for the
+// role); the caller then calls unlead.
+func (l *Loop) lead(r *Request, next, timed bool) bool {
+	l.cqMu.Lock()
+	if l.ringClosed {
+		l.cqMu.Unlock()
+		return false
+	}
+	l.leader.Store(r)
+	l.leaderReaping, l.readied = r, 0
+	l.reap()
+	l.leaderReaping = nil
+	readied := l.readied
+	ready := r.ready(next)
+	fatal := l.fatal.Load() != nil
+	l.cqMu.Unlock()
+	if ready {
+		return true
+	}
+	if fatal {
+		return false
+	}
+	if readied > 0 {
+		// Goroutines this dispatch readied sit in this P's run queue; the
+		// enter below keeps the P in _Psyscall until sysmon retakes it
+		// (20 µs to 10 ms), so let them run first.
+		runtime.Gosched()
+		return true
+	}
+	if l.ring.cqNeedsFlush() {
+		l.stats.cqOverflow.Add(1)
+		l.enter(0, 0, EnterGetEvents)
+		return true
+	}
+	if !l.holderWait(1, timed) {
+		return false
+	}
+	if !r.ready(next) {
+		// Woken by CQEs that were not its own, or by its poll timeout:
+		// a waiter with a fresher op may take the role over.
+		l.stale.Store(true)
+	}
+	return true
+}
+
+// unlead gives the role up: to a waiter that asked for it, else to
+// nobody, with the reaper kicked if async ops remain.
+func (l *Loop) unlead(st *leadState) {
+	st.on = false
+	l.leader.Store(nil)
+	l.release()
+}
+
+// release frees the role (its holder calls it) and hands it on.
+func (l *Loop) release() {
+	l.stale.Store(false)
+	l.role.Store(roleFree)
+	if w := l.wantLead.Swap(nil); w != nil {
+		w.signal()
+	}
+	if l.closing.Load() || l.fatal.Load() != nil {
+		// The reaper may be waiting for the role to exit or to fail
+		// everything in flight.
+		l.kickReaper()
+		return
+	}
+	l.ensureWaiter(false)
+}
