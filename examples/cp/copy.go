@@ -84,6 +84,12 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 	f := files{int(src.Fd()), int(dst.Fd()), srcName, dstName}
 	ctx := context.Background()
 
+	// Tell the kernel SRC is read front to back (POSIX_FADV_SEQUENTIAL, as
+	// coreutils cp does): a larger readahead window when SRC is not in the
+	// page cache, where the chains' reads at qd offsets at once would
+	// otherwise find little read ahead (cold 256 MiB source: 0.19-0.21 s
+	// instead of 0.20-0.35 s, README.md). A hint: errors are ignored.
+	future.Fadvise(f.sfd, 0, 0, posixFadvSequential).Await(ctx, loop)
 	if o.prealloc && size > 0 {
 		// Allocate DST's blocks in one go (as unwritten extents: they read
 		// as zeros until written), so neither the writes nor the writeback
@@ -179,6 +185,9 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 	}
 	return dst.Close()
 }
+
+// posixFadvSequential is POSIX_FADV_SEQUENTIAL (include/uapi/linux/fadvise.h).
+const posixFadvSequential = 2
 
 // fallocFlKeepSize is FALLOC_FL_KEEP_SIZE (include/uapi/linux/falloc.h).
 const fallocFlKeepSize = 1
