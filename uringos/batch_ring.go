@@ -19,22 +19,26 @@ import (
 // sets REQ_F_FORCE_ASYNC: statx has no non-blocking path), so what a
 // batch costs above the statx calls themselves is the hand-off: SQEs in,
 // CQEs out. One goroutine, locked to its OS thread for life, owns one
-// plain Ring and runs every batch of the process on it: it fills the SQ
-// with one SQE per path (user_data = batch slot and path index), submits
-// with one enter, sleeps in the kernel until a completion arrives, copies
-// the CQEs out with PeekBatch and refills, from the next batch in line
-// once the current one is all submitted. The statx results land straight
-// in the FileInfos, so nothing is allocated per path.
+// plain Ring and runs every batch of the process on it, in line: it opens
+// the batch's parent directories, fills the SQ with one STATX per name
+// (relative to its parent), submits with one enter, sleeps in the kernel
+// until a completion arrives, copies the CQEs out with PeekBatch and
+// refills, from the next batch in line once the current one is all
+// submitted; then it closes the parents and hands the batch back. The
+// statx results land straight in the FileInfos, so nothing is allocated
+// per path.
 //
 // Why one thread: io-wq pools are per submitting thread. A batch that ran
 // on whatever thread its goroutine had made a pool (up to 4 x CPUs
-// workers) on every thread it ever ran on: 18-21 threads in a
+// workers) on every thread it ever ran on: 18-24 threads in a
 // 10,000-file benchmark. One thread has one pool, and its worker cap
 // (IORING_REGISTER_IOWQ_MAX_WORKERS) cannot leak onto a thread that also
 // submits the Loop's work. It also lets the ring be SINGLE_ISSUER with
-// DEFER_TASKRUN: the workers' completions are queued on the ring and run
-// in one go when the thread enters to wait, not as task work that
-// interrupts it per request.
+// DEFER_TASKRUN: the workers' completions queue on the ring and run when
+// the thread enters to wait (about 5% less CPU on the thread than
+// COOP_TASKRUN's task work, measured on a raw ring).
+//
+// docs/design.md (Measured limits) has the CPU cost of each part.
 
 // statRingEntries is the SQ size of the stat ring: the window of statx
 // calls in flight, shared by the batches in line.
@@ -95,7 +99,7 @@ var statLeaked struct {
 	keep []any
 }
 
-// statBatch is one LstatAll/StatAll call's state.
+// statBatch is one chunk of an LstatAll/StatAll call (statChunk names).
 type statBatch struct {
 	op     string
 	names  []string
@@ -157,12 +161,7 @@ func (s *statServer) take() bool {
 	timedOut := false
 	for {
 		p.mu.Lock()
-		for _, b := range s.queue {
-			b.slot = s.slotFor(b)
-			s.line = append(s.line, b)
-		}
-		clear(s.queue)
-		s.queue = s.queue[:0]
+		s.pullLocked()
 		if len(s.line) > 0 {
 			p.mu.Unlock()
 			return true
@@ -180,6 +179,24 @@ func (s *statServer) take() bool {
 			timedOut = true
 		}
 	}
+}
+
+// pull moves the batches queued since the last look into line, so a
+// caller's next chunk joins the window while the ring is still busy with
+// the ones before.
+func (s *statServer) pull() {
+	statSrv.mu.Lock()
+	s.pullLocked()
+	statSrv.mu.Unlock()
+}
+
+func (s *statServer) pullLocked() {
+	for _, b := range s.queue {
+		b.slot = s.slotFor(b)
+		s.line = append(s.line, b)
+	}
+	clear(s.queue)
+	s.queue = s.queue[:0]
 }
 
 // newStatRing makes the stat ring on the calling (locked) thread.
@@ -253,6 +270,7 @@ func (s *statServer) serve() error {
 	queued, kernel := 0, 0 // SQEs prepared but not consumed; consumed but not reaped
 	fill := 0              // index in line of the batch being prepared
 	for len(s.line) > 0 || len(s.closes) > 0 || queued+kernel > 0 {
+		s.pull()
 		for queued+kernel < statRingEntries && len(s.closes) > 0 {
 			sqe := r.GetSQE()
 			if sqe == nil {
