@@ -77,8 +77,13 @@ func copyFile(loop *ring.Loop, srcName, dstName string, o options) error {
 		// A device or a pipe (cp SRC /dev/null): nothing to allocate,
 		// write back or fsync.
 		o.prealloc, o.writeback, o.fsync = false, 0, false
-	} else if err := dst.Truncate(0); err != nil {
-		return err
+	} else if dinfo.Size() > 0 {
+		// Only a file that has bytes: ext4 takes a truncate to 0 as
+		// "replace via truncate" (auto_da_alloc) and writes the file back
+		// when it is closed, which a new file does not need.
+		if err := dst.Truncate(0); err != nil {
+			return err
+		}
 	}
 	size := info.Size()
 	f := files{int(src.Fd()), int(dst.Fd()), srcName, dstName}
