@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -90,6 +91,10 @@ var statSrv struct {
 	// RLIMIT_MEMLOCK, ...): batches then run through the Loop.
 	failed bool
 }
+
+// statBeforeEnter, when set (by tests), runs on the stat thread before
+// each enter.
+var statBeforeEnter atomic.Pointer[func(*ring.Ring)]
 
 // statLeaked keeps the memory of batches whose statx calls could not be
 // waited for reachable for the life of the process: the kernel may still
@@ -248,8 +253,8 @@ func (s *statServer) run() {
 	}
 	s.r, s.cqes = r, make([]ring.CQE, 2*statRingEntries)
 	for s.take() {
-		if err := s.serve(); err != nil {
-			s.abandon(err)
+		if s.serve() != nil {
+			s.abandon()
 			return
 		}
 	}
@@ -258,7 +263,7 @@ func (s *statServer) run() {
 
 // serve runs the batches in line until the line is empty and every
 // parent directory they opened is closed. An error is a failure of the
-// ring itself; the batches still in line are then unfinished.
+// ring itself; the batches still in line are then unfinished (abandon).
 //
 // A batch first opens its parent directories (IORING_OP_OPENAT with
 // O_PATH|O_DIRECTORY: the kernel opens a cached directory inline, at
@@ -328,6 +333,9 @@ func (s *statServer) serve() error {
 		// Submit and sleep until the first completion, then refill at
 		// once: waiting for half the window measured 15-20% slower
 		// than waiting for one (workers idle while the queue drains).
+		if h := statBeforeEnter.Load(); h != nil {
+			(*h)(r)
+		}
 		n, err := r.SubmitAndWait(1)
 		queued -= n
 		kernel += n
@@ -407,30 +415,38 @@ func (s *statServer) finishDone() int {
 	return k
 }
 
-// abandon ends the stat thread after the ring failed with err: every name
-// without a result gets err, the memory of every batch in line stays
-// reachable for good (SQEs still in the kernel may yet write into it),
-// and the ring is closed, not reused. The next batch starts a new thread.
-func (s *statServer) abandon(err error) {
+// abandon ends the stat thread after its ring failed: the ring is
+// closed, not reused, and the next batch starts a new thread. The caller
+// of each batch in line stats what is missing again through the Loop
+// (whole batches that had not started, b.private false; single names of
+// the others, b.retry), so a failed ring costs time, not results. The
+// memory of the started batches stays reachable for good: SQEs still in
+// the kernel may yet write into it. A parent directory whose open was in
+// flight stays open.
+func (s *statServer) abandon() {
 	p := &statSrv
 	p.mu.Lock()
 	p.s = nil
 	s.line = append(s.line, s.queue...)
 	s.queue = nil
 	p.mu.Unlock()
-	statLeaked.mu.Lock()
-	for _, b := range s.line {
-		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.dirs.cpaths, b.stats)
-	}
-	statLeaked.mu.Unlock()
 	for _, c := range s.closes {
 		unix.Close(int(c.fd))
 	}
 	s.closes = nil
 	for _, b := range s.line {
+		if b.nextDir == 0 && b.next == 0 {
+			b.private = false
+			close(b.done)
+			continue
+		}
+		statLeaked.mu.Lock()
+		statLeaked.keep = append(statLeaked.keep, b.cpaths, b.dirs.cpaths, b.stats)
+		statLeaked.mu.Unlock()
+		b.retry = b.retry[:0] // EINTR's names are among those without a result
 		for i := range b.names {
 			if b.infos[i] == nil && b.errs[i] == nil {
-				b.errs[i] = pathErr(b.op, b.names[i], err)
+				b.retry = append(b.retry, i)
 			}
 		}
 		for k, fd := range b.dirs.fds {

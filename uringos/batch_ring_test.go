@@ -179,3 +179,27 @@ func TestLstatAllClosesParents(t *testing.T) {
 		})
 	}
 }
+
+// A stat ring that fails in the middle of a call (every enter from the
+// nth on fails) costs time, not results: the names it left unfinished,
+// in flight or not yet submitted, are statted again through the Loop,
+// every result matches os, and the next call starts a new stat thread.
+func TestLstatAllSurvivesFailingStatRing(t *testing.T) {
+	names := batchNames(t)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uringos.SetStatChunk(64)() // chunks in line behind the failure
+	for _, n := range []int{1, 2, 5} {
+		restore := uringos.BreakStatRingAt(n)
+		diff := lstatDiff(s, names)
+		restore()
+		if diff != "" {
+			t.Errorf("ring failing at enter %d: (-os +uringos):\n%s", n, diff)
+		}
+		if diff := lstatDiff(s, names); diff != "" {
+			t.Errorf("after the ring failed at enter %d: (-os +uringos):\n%s", n, diff)
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package uringos
 
 import (
+	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
 )
 
 // SimulateUnavailable makes Default see err instead of a Loop, as on a
@@ -66,4 +69,26 @@ func SetStatChunk(n int) (restore func()) {
 	prev := statChunk
 	statChunk = n
 	return func() { statChunk = prev }
+}
+
+// BreakStatRingAt puts /dev/null over the stat ring's descriptor just
+// before the stat thread's nth enter from now, so that enter and every
+// later one fail; the returned function removes the hook.
+func BreakStatRingAt(n int) (restore func()) {
+	var calls atomic.Int32
+	hook := func(r *ring.Ring) {
+		if int(calls.Add(1)) != n {
+			return
+		}
+		devNull, err := os.Open(os.DevNull)
+		if err != nil {
+			panic(err)
+		}
+		defer devNull.Close()
+		if err := unix.Dup2(int(devNull.Fd()), r.Fd()); err != nil {
+			panic(err)
+		}
+	}
+	statBeforeEnter.Store(&hook)
+	return func() { statBeforeEnter.Store(nil) }
 }
