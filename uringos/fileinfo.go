@@ -97,12 +97,18 @@ type FileID struct{ Dev, Ino uint64 }
 
 // FileIDOf returns the identity of the file fi describes, for FileInfos
 // from this package and from package os (du-style tools count a file with
-// several hard links once by it); false if fi carries none.
+// several hard links once by it); false if fi carries none, or is nil.
 func FileIDOf(fi fs.FileInfo) (FileID, bool) {
+	if fi == nil {
+		return FileID{}, false
+	}
 	if s, ok := fi.(*fileStat); ok {
+		if s == nil {
+			return FileID{}, false
+		}
 		return statxID(&s.sys), true
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st != nil {
 		return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}, true
 	}
 	return FileID{}, false
