@@ -71,7 +71,7 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	return l.choose(reqs[0]).Submit(ctx, reqs...)
+	return l.choose(reqs[0], int64(len(reqs))).Submit(ctx, reqs...)
 }
 
 // choose picks the ring for a submission led by r: the ring r used last
@@ -79,8 +79,11 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 // for a fresh Request the ring of the caller's P; but the least loaded
 // ring (fewest requests not yet collected) when the choice is more than
 // a quarter above it, so that requests made on one P do not all stay on
-// one ring.
-func (l *Loop) choose(r *Request) *Loop {
+// one ring. A ring without the k admission credits the submission needs
+// is passed over for the one with the most, so that Submit blocks only
+// when every ring is full (ops that stay in flight, like reads from an
+// idle pipe, would otherwise block it on one ring while another has room).
+func (l *Loop) choose(r *Request, k int64) *Loop {
 	c := r.loop
 	if c == nil || c.parent != l {
 		c = l.pick()
@@ -93,9 +96,18 @@ func (l *Loop) choose(r *Request) *Loop {
 		}
 	}
 	if cu-lu > max(2, lu/4) {
-		return least
+		c = least
 	}
-	return c
+	if c.adm.avail.Load() >= k {
+		return c
+	}
+	most, ma := c, c.adm.avail.Load()
+	for _, s := range l.shards {
+		if a := s.adm.avail.Load(); a > ma {
+			most, ma = s, a
+		}
+	}
+	return most
 }
 
 func (l *Loop) closeSharded() error {

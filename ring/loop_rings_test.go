@@ -1,0 +1,60 @@
+package ring_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// TestLoopRingsFillEveryRing: a Loop over several rings admits as many
+// requests that stay in flight (reads from an idle pipe) as all its rings
+// hold together, from one goroutine on one P, before any Submit blocks:
+// a ring without credits is passed over for one with room. Then one more
+// Submit blocks (its context ends), and every read completes once data
+// arrives.
+func TestLoopRingsFillEveryRing(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(8), ring.WithLoopCQSize(32))...)
+			capacity := l.Stats().Capacity
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var reads []*ring.Request
+			for i := 0; i < capacity; i++ {
+				r := ring.NewRequest()
+				r.Buf = make([]byte, 1)
+				r.SQE.PrepRW(ring.OpRead, int32(pr.Fd()), bufAddr(r.Buf), 1, ^uint64(0))
+				if err := l.Submit(ctx, r); err != nil {
+					t.Fatalf("read %d of %d: %v", i, capacity, err)
+				}
+				reads = append(reads, r)
+			}
+			tctx, tcancel := context.WithTimeout(ctx, 20*time.Millisecond)
+			err = l.Submit(tctx, nopReq())
+			tcancel()
+			if err != context.DeadlineExceeded {
+				t.Fatalf("Submit with every ring full: %v, want context.DeadlineExceeded", err)
+			}
+			if _, err := pw.Write(make([]byte, capacity)); err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range reads {
+				if c, err := r.Wait(ctx); err != nil || c.Res != 1 {
+					t.Fatalf("read %d: %+v %v", i, c, err)
+				}
+			}
+			if st := l.Stats(); st.Rings != 3 || st.InFlight != 0 || st.Completed != uint64(capacity) || st.CQOverflow != 0 {
+				t.Fatalf("stats %+v (capacity %d)", st, capacity)
+			}
+		})
+	}
+}
