@@ -114,7 +114,7 @@ func WithMinWait(d time.Duration) LoopOption {
 }
 
 // WithOwnerYield makes the owner goroutine (owner mode) yield its P
-// before it blocks in the kernel whenever it has woken several waiters
-// since it last yielded or slept, so they run on another thread at once
-// instead of when sysmon retakes the blocked thread's P. Default on.
+// before it blocks in the kernel whenever it has woken waiters since it
+// last yielded or slept, so they run at once instead of when another
+// thread steals them or sysmon retakes the blocked thread's P. Default on.
 func WithOwnerYield(on bool) LoopOption { return func(c *loopConfig) { c.ownerYield = on } }

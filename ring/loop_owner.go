@@ -47,18 +47,18 @@ type ownerState struct {
 // randread -setup owner (cached and O_DIRECT, QD 32) within the noise.
 const ownerSpin = 0
 
-// ownerYieldMin: the owner yields its P before it sleeps only when it
+// ownerYieldMin: the owner yields its P before it sleeps when it
 // dispatched at least this many CQEs since it last yielded or slept (the
 // doorbell's own CQE included). A locked goroutine's yield costs two
-// thread switches: the P goes to another thread and comes back. It pays
-// for a batch of woken goroutines; one woken goroutine is taken sooner by
-// the idle thread the runtime wakes for it (wakep), which may steal it at
-// once from a P whose goroutine sleeps in a system call. Echo, one
-// connection (p50 round trip, 5 interleaved series of 3-10 runs, 22:46-22:59
-// UTC, load 4-11): 30-35 µs without the yield against 37-45 µs with it;
-// 64 connections within the noise, threshold 3 median 1.14x net against
-// 0.74x for always yielding in the last series (docs/heuristics.md).
-const ownerYieldMin = 3
+// thread switches (the P goes to another thread and comes back), but the
+// goroutines it woke then run at once on the CPU the owner leaves. Left
+// in its P's run queue, they wait for a thread to steal them, and on the
+// loaded 2-CPU machine waking one took ~60 µs (Go trace, 25 Nov 2026
+// 23:25 UTC). A threshold of 3 gave echo at one connection a slightly
+// lower p50 (37 vs 43 µs) but 30% fewer round trips per second, 4x slower
+// one-byte echo between two conns of one Loop and fewer HTTP requests
+// with 16 clients (docs/heuristics.md), so every woken goroutine counts.
+const ownerYieldMin = 1
 
 func (l *Loop) startOwner() error {
 	initErr := make(chan error, 1)
