@@ -1,6 +1,7 @@
 package ring
 
 import (
+	"context"
 	"runtime"
 	"time"
 	"unsafe"
@@ -123,23 +124,25 @@ func (r *Request) ready(next bool) bool {
 
 // leadState is a waiter's side of the role, kept on its stack.
 type leadState struct {
-	on bool // this waiter holds the role
+	on     bool // this waiter holds the role
+	handed bool // it just stepped down for a waiter that asked (wantLead)
 }
 
 // waitStep is Wait's and Next's shared-mode step when r has nothing for
 // them yet. It reports true if the caller should look at r again, false
 // if it should park (its op is not async yet, another goroutine holds the
 // role, or the Loop failed).
-func (l *Loop) waitStep(r *Request, next bool, st *leadState, timed bool) bool {
+func (l *Loop) waitStep(ctx context.Context, r *Request, next bool, st *leadState) bool {
 	if !st.on {
 		if !l.tryLead(r) {
 			return l.tryReap() > 0
 		}
 		st.on = true
 	}
-	if l.lead(r, next, timed) {
+	if l.lead(ctx, r, next) {
 		return true
 	}
+	st.handed = l.wantLead.Load() != nil
 	l.unlead(st)
 	return false
 }
@@ -181,20 +184,20 @@ func (l *Loop) preempt() {
 }
 
 // holderWait is the role holder's kernel wait (leader or reaper): it
-// blocks in io_uring_enter until a CQE arrives (or, timed, leadPoll
+// blocks in io_uring_enter until a CQE arrives (or timeout, if positive,
 // passes). It does not wait, and reports false, if a waiter asked for the
 // role; the holder then steps down (handOff).
-func (l *Loop) holderWait(minComplete uint32, timed bool) bool {
+func (l *Loop) holderWait(minComplete uint32, timeout time.Duration) bool {
 	l.holderIn.Store(true)
 	if l.wantLead.Load() != nil {
 		l.holderIn.Store(false)
 		return false
 	}
 	switch {
-	case !timed || l.ring.Features()&FeatExtArg == 0:
+	case timeout <= 0 || l.ring.Features()&FeatExtArg == 0:
 		l.enter(0, minComplete, 0)
 	default:
-		l.leadTs = Timespec{Nsec: int64(leadPoll)}
+		l.leadTs = Timespec{Sec: int64(timeout / time.Second), Nsec: int64(timeout % time.Second)}
 		l.leadArg = GeteventsArg{Ts: ptrAddr(&l.leadTs)}
 		l.enterArg(0, minComplete, EnterExtArg, unsafe.Pointer(&l.leadArg), unsafe.Sizeof(l.leadArg))
 	}
@@ -207,7 +210,7 @@ func (l *Loop) holderWait(minComplete uint32, timed bool) bool {
 // the context can end). It reports false if the caller must give up the
 // role and park instead (fatal error, ring closed, a waiter asked for the
 // role); the caller then calls unlead.
-func (l *Loop) lead(r *Request, next, timed bool) bool {
+func (l *Loop) lead(ctx context.Context, r *Request, next bool) bool {
 	l.cqMu.Lock()
 	if l.ringClosed {
 		l.cqMu.Unlock()
@@ -239,7 +242,7 @@ func (l *Loop) lead(r *Request, next, timed bool) bool {
 		l.enter(0, 0, EnterGetEvents)
 		return true
 	}
-	if !l.holderWait(1, timed) {
+	if !l.holderWait(1, leadTimeout(ctx)) {
 		return false
 	}
 	if !r.ready(next) {
@@ -248,6 +251,21 @@ func (l *Loop) lead(r *Request, next, timed bool) bool {
 		l.stale.Store(true)
 	}
 	return true
+}
+
+// leadTimeout is how long a leader may sleep in the kernel before it looks
+// at ctx again: no limit if ctx cannot end, else leadPoll or until its
+// deadline, whichever is sooner (at least 1 µs: a zero timespec would not
+// sleep at all).
+func leadTimeout(ctx context.Context) time.Duration {
+	if ctx.Done() == nil {
+		return 0
+	}
+	d := leadPoll
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, max(time.Until(dl), time.Microsecond))
+	}
+	return d
 }
 
 // unlead gives the role up: to a waiter that asked for it, else to

@@ -202,11 +202,11 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 				r.Cancel()
 				continue
 			}
-			if l.waitStep(r, false, &lead, done != nil) {
+			if l.waitStep(ctx, r, false, &lead) {
 				continue
 			}
 		}
-		if l.park(r, done) {
+		if l.park(r, done, &lead) {
 			done = nil
 			r.ctxErr = ctxError(ctx)
 			r.Cancel()
@@ -217,13 +217,16 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 // park blocks the waiter of r until r is signalled or done closes (then
 // it reports true). In shared mode a parked waiter needs a kernel waiter
 // for its op (loop_lead.go): it makes sure there is one first.
-func (l *Loop) park(r *Request, done <-chan struct{}) bool {
+func (l *Loop) park(r *Request, done <-chan struct{}, st *leadState) bool {
 	if l.mode == ModeShared {
-		if r.seq > l.checked.Load() {
-		}
 		l.parked.Add(1)
 		defer l.parked.Add(-1)
-		l.ensureWaiter(true)
+		// A leader that just handed the role to a waiter that asked for
+		// it leaves the kernel wait to that waiter (with leadGrace as the
+		// fallback), rather than kicking the reaper, which the waiter
+		// would then have to preempt in turn.
+		l.ensureWaiter(!st.handed)
+		st.handed = false
 	}
 	select {
 	case <-r.wake:
@@ -304,11 +307,11 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 				r.Cancel()
 				continue
 			}
-			if l.waitStep(r, true, &lead, done != nil) {
+			if l.waitStep(ctx, r, true, &lead) {
 				continue
 			}
 		}
-		if l.park(r, done) {
+		if l.park(r, done, &lead) {
 			done = nil
 			r.ctxErr = ctxError(ctx)
 			r.Cancel()

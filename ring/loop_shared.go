@@ -162,11 +162,11 @@ func (l *Loop) kickReaper() {
 // one each (loop_policy.go).
 func (l *Loop) waitCQEs() (bool, error) {
 	if l.cfg.minWait <= 0 || l.ring.Features()&FeatMinTimeout == 0 {
-		return l.holderWait(1, false), nil
+		return l.holderWait(1, 0), nil
 	}
 	want := uint32(l.inflight.Load() / reapWaitDiv)
 	if want <= 1 {
-		return l.holderWait(1, false), nil
+		return l.holderWait(1, 0), nil
 	}
 	l.holderIn.Store(true)
 	if l.wantLead.Load() != nil {
