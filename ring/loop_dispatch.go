@@ -2,8 +2,9 @@ package ring
 
 import "sync/atomic"
 
-// The CQ side: one goroutine (the reaper in shared mode, the owner in
-// owner mode) copies CQEs out in batches and routes each to its Request.
+// The CQ side: whoever holds cqMu (in shared mode a submitter after its
+// enter, a waiter, the leader or the reaper; in owner mode the owner)
+// copies CQEs out in batches and routes each to its Request.
 // It never runs user code and never blocks: delivering a CQE is a queue
 // append under the Request's own mutex and a non-blocking channel send,
 // so a waiter that submits a follow-up op from its wake-up cannot

@@ -6,10 +6,12 @@ import (
 	"unsafe"
 )
 
-// Shared mode: any goroutine enters to submit (group commit, see flush),
-// and one reaper goroutine waits for CQEs and dispatches them. The ring is
-// set up without SINGLE_ISSUER, and without COOP_TASKRUN, whose man page
-// warns against it when the waiter is not the submitter.
+// Shared mode: any goroutine enters to submit (group commit, see flush)
+// and reaps what completed inside its enter; one thread at a time waits in
+// the kernel for what went async: a waiter whose own op went async, or
+// else the reaper goroutine (loop_lead.go). The ring is set up without
+// SINGLE_ISSUER, and without COOP_TASKRUN, whose man page warns against it
+// when the waiter is not the submitter.
 
 func (l *Loop) startShared() error {
 	opts, err := l.ringOptions(0)
