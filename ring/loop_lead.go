@@ -90,8 +90,9 @@ func (l *Loop) afterSubmit() {
 // ensureWaiter makes sure async ops have a kernel waiter: nothing to do if
 // the role is held; otherwise the reaper is kicked, at once if now (a
 // waiter is parked and needs someone), after leadGrace if not (the
-// submitter, or the leader that just left, will probably lead again). Dekker pairs: callers store what made ops async (checked,
-// parked, role) before the loads here.
+// submitter, or the leader that just left, will probably lead again).
+// Dekker pairs: callers store what made ops async (checked, parked, role)
+// before the loads here.
 func (l *Loop) ensureWaiter(now bool) {
 	if l.role.Load() != roleFree || l.asyncOps() <= 0 {
 		return
