@@ -53,33 +53,41 @@ func cancelReserve(cq uint32) int {
 }
 
 // flushNow decides, in shared mode, whether the goroutine that just
-// published SQEs enters the kernel itself (eager: lowest latency) or
-// leaves it to a goroutine that will publish soon, with the flusher
-// goroutine as the safety net (deferred: fewer, larger enters when many
-// goroutines submit). It defers while joiners are about: goroutines whose
-// requests resolved and who have not collected the result yet. They were
-// readied by the last reap and will, in a closed loop, submit again, so
-// the last of them to publish finds none left and enters for the whole
-// batch (flushFor applies the same rule before a waiter parks). Never
-// past a quarter of the SQ.
+// published SQEs enters the kernel itself (eager: lowest latency, one
+// enter per op when few goroutines submit) or leaves it to the flusher
+// goroutine, which yields first so that the other runnable submitters
+// join the batch (deferred: fewer, larger enters when many goroutines
+// submit). Deferred only when enough requests are in flight for a batch
+// to form, and never past the high-water mark of pending SQEs. Eager
+// also once the batch is complete: when every request submitted and not
+// yet collected is waiting for this enter (its SQE is published, not
+// submitted), nobody else is going to join it; in a closed loop that is
+// the last goroutine of the batch, which then enters without waiting for
+// the flusher to get a turn.
 func (l *Loop) flushNow() bool {
 	if l.cfg.flushPolicy == flushEager {
 		return true
 	}
-	pend := l.published.Load() - l.submitted.Load()
-	return pend >= uint64(l.sqEntries/4) || l.joiners() <= 0
+	return l.batchDone() || l.users.Load() < deferBelowUsers
 }
 
-// joiners counts the requests that have resolved (their CQE was
-// dispatched) and whose results Wait/Next have not collected yet: the
-// goroutines about to run again. Read without a lock, it may be off by
-// the requests being submitted or resolved meanwhile; it only chooses
-// between entering now and a little later, never whether an SQE reaches
-// the kernel.
-func (l *Loop) joiners() int64 {
-	infl := l.inflight.Load()
-	return l.users.Load() - infl
+// batchDone reports whether the SQEs waiting to be submitted are a
+// quarter of the SQ, or every request submitted and not yet collected
+// (users) is among them. Read without a lock, it may be off by the
+// requests being submitted or collected meanwhile; it only chooses
+// between entering now and a little later (the flusher is the safety
+// net), never whether an SQE reaches the kernel.
+func (l *Loop) batchDone() bool {
+	pend := l.published.Load() - l.submitted.Load()
+	return pend >= uint64(l.sqEntries/4) || l.users.Load() <= int64(pend)
 }
+
+// deferBelowUsers: with fewer requests submitted and not yet collected by
+// their waiters than this, submitters enter themselves. Collected, not
+// completed: ops that complete inside the enter (NOPs, cached reads) are
+// never in flight for long, but their woken waiters, about to submit
+// again, show how many goroutines use the Loop.
+const deferBelowUsers = 4
 
 type flushPolicy int
 

@@ -192,16 +192,14 @@ func (l *Loop) kick() {
 }
 
 // flushFor is called before a goroutine parks on r: r's SQE must be in the
-// kernel's hands, not only published.
-// The flusher, once scheduled, submits everything published before it
-// runs; a waiter may rely on it while joiners (loop_policy.go) are about,
-// since the last of them will usually enter for the whole batch before
-// the flusher gets to run. With none left, the waiter enters itself.
+// kernel's hands, not only published. A scheduled flusher submits
+// everything published before it runs, so the waiter may leave it to the
+// flusher, unless the batch is complete (loop_policy.go, batchDone).
 func (l *Loop) flushFor(r *Request) {
 	if l.mode != ModeShared || l.cfg.sqPoll || l.submitted.Load() >= r.seq {
 		return
 	}
-	if l.flushScheduled.Load() && l.cfg.flushPolicy != flushEager && l.joiners() > 0 {
+	if l.flushScheduled.Load() && !l.batchDone() {
 		return
 	}
 	l.flush()
