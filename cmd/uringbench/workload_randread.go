@@ -60,11 +60,21 @@ func (randreadWorkload) Defaults() []Comparison {
 	return []Comparison{
 		c(1, false, "os", "target: p50 <= 1.6x os"),
 		c(32, false, "os", "target >= 0.8x"),
+		rings2(c(32, false, "os", "target >= 0.8x, WithRings(2)")),
 		c(32, true, "os", "target >= 1.8x"),
 		c(128, true, "os", "target >= 2.2x"),
 		c(32, true, "fio", "target >= 0.9x fio"),
 		c(128, true, "fio", "target >= 0.9x fio"),
 	}
+}
+
+// rings2 is c on a Loop over two rings (ring.WithRings(2)): cached reads
+// complete inside io_uring_enter, on the entering thread and under the
+// ring's uring_lock, so one ring copies on one core at a time; two rings
+// let both cores copy (docs/heuristics.md, section 5).
+func rings2(c Comparison) Comparison {
+	c.Params.Setup = "rings=2"
+	return c
 }
 
 func (randreadWorkload) Run(engine string, p Params) (Result, error) {
