@@ -56,6 +56,12 @@ const (
 	// in the kernel at most this long at a time, then looks at the context;
 	// nothing else can interrupt its io_uring_enter.
 	leadPoll = 2 * time.Millisecond
+	// leadMaxParked: with this many waiters parked or more, a waiter does
+	// not lead and the reaper (which polls WithSpin, 20 µs, before it
+	// sleeps) serves them all: on an idle machine echo with 64 conns made
+	// 82-91k round trips/s so against 76-86k with leaders at any
+	// concurrency (docs/heuristics.md, section 9).
+	leadMaxParked = 4
 )
 
 // asyncOps estimates the ops that need a kernel waiter: in flight minus
@@ -155,7 +161,7 @@ func (l *Loop) waitStep(ctx context.Context, r *Request, next bool, st *leadStat
 // were not its own), it asks for it instead (preempt) and reports false:
 // the caller parks and is signalled when the holder steps down.
 func (l *Loop) tryLead(r *Request) bool {
-	if l.cfg.sqPoll || r.seq > l.checked.Load() || l.fatal.Load() != nil {
+	if l.cfg.sqPoll || r.seq > l.checked.Load() || l.fatal.Load() != nil || l.parked.Load() >= leadMaxParked {
 		return false
 	}
 	if l.role.Load() == roleFree && l.role.CompareAndSwap(roleFree, roleWaiter) {
