@@ -23,10 +23,17 @@ type BufferRing struct {
 }
 
 // NewBufferRing registers a ring of count buffers (a power of two, at most
-// 32768) of size bytes each as buffer group group on l's ring.
+// 32768) of size bytes each as buffer group group on l's ring. A Loop made
+// WithRings(n > 1) gives ErrSeveralRings.
 func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing, error) {
+	if l == nil {
+		return nil, ErrNilLoop
+	}
 	if count <= 0 || size <= 0 {
 		return nil, errors.New("future: NewBufferRing needs a positive count and size")
+	}
+	if l.Rings() > 1 {
+		return nil, ErrSeveralRings
 	}
 	b := &BufferRing{loop: l, group: group}
 	err := l.Do(func(r *ring.Ring) error {

@@ -15,7 +15,23 @@ import "context"
 // WithRings spreads the Loop's requests over n rings (default 1). Each
 // ring gets the Loop's entries and CQ size, so admission capacity scales
 // with n.
+//
+// Registrations are per ring: Do runs its function once on each ring, so
+// registered files and buffers are registered on every ring, but a
+// provided-buffer ring (RegisterPbufRing) is a different object on each
+// ring while a request may go to any of them. Provided buffers therefore
+// need a Loop with one ring (future.NewBufferRing refuses a Loop with
+// more; uringnet receives directly on one).
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings = n } }
+
+// Rings returns how many rings the Loop spreads its requests over: 1
+// unless it was made WithRings(n > 1).
+func (l *Loop) Rings() int {
+	if l.shards != nil {
+		return len(l.shards)
+	}
+	return 1
+}
 
 // newShardedLoop builds a Loop whose requests go to n child Loops.
 func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {

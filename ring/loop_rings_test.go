@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/ring"
 )
 
@@ -56,5 +57,16 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 				t.Fatalf("stats %+v (capacity %d)", st, capacity)
 			}
 		})
+	}
+}
+
+// TestLoopRingsCount: Rings says how many rings a Loop spreads over, and
+// agrees with Stats.
+func TestLoopRingsCount(t *testing.T) {
+	one := newTestLoop(t)
+	three := newTestLoop(t, ring.WithRings(3))
+	got := [][2]int{{one.Rings(), one.Stats().Rings}, {three.Rings(), three.Stats().Rings}}
+	if diff := cmp.Diff([][2]int{{1, 1}, {3, 3}}, got); diff != "" {
+		t.Errorf("(Rings, Stats.Rings) (-want +got):\n%s", diff)
 	}
 }

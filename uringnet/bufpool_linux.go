@@ -49,8 +49,9 @@ var (
 )
 
 // poolFor returns l's pool, registering it on first use. It returns nil
-// when the kernel lacks buffer rings or multishot recv (the conn then
-// receives directly).
+// when the kernel lacks buffer rings or multishot recv, or when l spreads
+// over several rings (a buffer ring belongs to one ring, and a recv may go
+// to another): the conn then receives directly.
 func poolFor(l *ring.Loop) *bufPool {
 	poolsMu.Lock()
 	defer poolsMu.Unlock()
@@ -71,7 +72,7 @@ func poolFor(l *ring.Loop) *bufPool {
 }
 
 func newBufPool(l *ring.Loop) *bufPool {
-	if l.CheckOp(ring.OpRecv) != nil {
+	if l.CheckOp(ring.OpRecv) != nil || l.Rings() > 1 {
 		return nil
 	}
 	p := &bufPool{size: poolBufSize, armed: map[*ring.Request]struct{}{}}

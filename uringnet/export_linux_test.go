@@ -27,10 +27,10 @@ func RecvPath(c any) string {
 	return "provided"
 }
 
-// HasPool reports whether l has a provided-buffer pool.
+// HasPool reports whether l has a provided-buffer pool (a Loop for which
+// none could be made is remembered with a nil pool: that is no pool).
 func HasPool(l *ring.Loop) bool {
 	poolsMu.Lock()
 	defer poolsMu.Unlock()
-	_, ok := pools[l]
-	return ok
+	return pools[l] != nil
 }

@@ -90,3 +90,64 @@ func TestPoolOfClosedLoopDropped(t *testing.T) {
 		t.Errorf("pools of (closed first Loop, second Loop) = %v, want [false true]", got)
 	}
 }
+
+// TestRecvAutoOnSeveralRings: on a Loop made WithRings(2) a buffer ring
+// would belong to one ring while a recv may go to the other, so a TCP
+// conn receives directly from the start, and its bytes arrive intact.
+func TestRecvAutoOnSeveralRings(t *testing.T) {
+	needUring(t)
+	l, err := ring.NewLoop(ring.WithRings(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := &uringnet.Config{Loop: l}
+	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan any, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			accepted <- err
+			return
+		}
+		accepted <- c
+	}()
+	c, err := cfg.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	srv, ok := (<-accepted).(interface {
+		io.ReadWriteCloser
+	})
+	if !ok {
+		t.Fatal("accept failed")
+	}
+	defer srv.Close()
+	var got []string
+	buf := make([]byte, 16)
+	for i := range 50 {
+		msg := []byte{'m', byte('a' + i%26)}
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(srv, buf[:2]); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(buf[:2]))
+	}
+	var want []string
+	for i := range 50 {
+		want = append(want, string([]byte{'m', byte('a' + i%26)}))
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("messages (-want +got):\n%s", d)
+	}
+	if got := []any{uringnet.RecvPath(srv), uringnet.HasPool(l)}; !cmp.Equal(got, []any{"direct", false}) {
+		t.Errorf("(receive path, pool) on a 2-ring Loop = %v, want [direct false]", got)
+	}
+}
