@@ -67,6 +67,7 @@ type Loop struct {
 	leadArg       GeteventsArg            // the leader's EXT_ARG
 	stale         atomic.Bool             // the role holder may be asked to step down (wantLead)
 	holderIn      atomic.Bool             // the role holder is in (or entering) io_uring_enter
+	preemptOut    atomic.Bool             // a udPreempt CQE was posted and not yet reaped (loop_lead.go preempt)
 	wantLead      atomic.Pointer[Request] // a waiter that asked a stale holder for the role
 
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
@@ -234,7 +235,7 @@ func (l *Loop) adopt(r *Ring) error {
 	}
 	l.ring, l.probe = r, p
 	l.sqEntries, l.cqEntries = r.SQEntries(), r.CQEntries()
-	reserve := cancelReserve(l.cqEntries) + 1 // +1: the owner's doorbell read
+	reserve := cancelReserve(l.cqEntries) + 1 // +1: the owner's doorbell read, or in shared mode the one udPreempt CQE
 	if int(l.cqEntries) <= reserve {
 		return &SetupError{Rule: "Loop CQ too small: needs more than " + itoa(int64(reserve)) + " entries"}
 	}

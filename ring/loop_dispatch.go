@@ -133,9 +133,13 @@ func (l *Loop) internalCQE(c *CQE) {
 	case udDoorbell:
 		l.intern.Add(-1)
 		l.ownerDoorbellCQE(c)
-	case udWake, udPreempt:
-		// Posted from outside the ring, only to end a kernel wait
-		// (loop_wake.go, loop_lead.go): no credit, nothing to do.
+	case udPreempt:
+		// Posted from outside the ring to end a stale holder's kernel
+		// wait (loop_lead.go): no credit; another may be posted now.
+		l.preemptOut.Store(false)
+	case udWake:
+		// Posted from outside the ring after a fatal error, only to end
+		// the reaper's wait (loop_wake.go): no credit, nothing to do.
 	}
 }
 

@@ -181,13 +181,23 @@ func (l *Loop) tryLead(r *Request) bool {
 
 // preempt ends a stale holder's kernel wait: a udPreempt CQE posted from
 // outside the ring (loop_wake.go's message path; nothing is submitted).
+// At most one is in the CQ at a time (preemptOut, cleared when it is
+// reaped): it holds no admission credit, only the CQ entry the reserve
+// keeps for it (adopt), and while unreaped it already ends every kernel
+// wait, since min_complete counts from the CQ head. Without the limit,
+// many waiters asking at once could post enough of them to overflow a
+// small CQ.
 func (l *Loop) preempt() {
-	l.stats.preempts.Add(1)
+	if !l.preemptOut.CompareAndSwap(false, true) {
+		return
+	}
 	l.wake.mu.Lock()
 	defer l.wake.mu.Unlock()
-	if l.wake.ok {
-		_ = sendMsgRing(l.wake.fd, 0, udPreempt, 0)
+	if !l.wake.ok || sendMsgRing(l.wake.fd, 0, udPreempt, 0) != nil {
+		l.preemptOut.Store(false)
+		return
 	}
+	l.stats.preempts.Add(1)
 }
 
 // holderWait is the role holder's kernel wait (leader or reaper): it
