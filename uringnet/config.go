@@ -56,6 +56,17 @@ const (
 	// application asks for it, up to the pool's size; when the pool is
 	// empty a Read receives directly into its own buffer.
 	RecvProvided
+	// RecvNetpoll: readiness comes from Go's netpoller (epoll, as for
+	// package net), the data moves through io_uring. Each Read and Write
+	// is one IORING_OP_RECV or IORING_OP_SEND with MSG_DONTWAIT, which
+	// completes inside the io_uring_enter that submits it; only when it
+	// finds no data (or no room) does the call park in the netpoller until
+	// the socket is ready, and try again. A blocked conn holds no
+	// operation in the kernel and no buffer. This is the mode with net's
+	// wake-up pattern: a reply readies the waiting goroutine on a running
+	// thread, where a completion-driven wait wakes 2-3 sleeping threads
+	// per round trip (PERFORMANCE.md, "Readiness from the netpoller").
+	RecvNetpoll
 )
 
 // DefaultLoopEntries and DefaultLoopCQ size the package's own Loop. The CQ

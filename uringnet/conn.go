@@ -2,8 +2,10 @@ package uringnet
 
 import (
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/uringkit/uring/ring"
@@ -32,6 +34,11 @@ type Conn struct {
 	rd, wd     deadline
 	rreq, wreq *ring.Request // reused for every Read / Write
 	recv       *provRecv     // RecvProvided state; nil for RecvDirect
+	// RecvNetpoll: a non-blocking duplicate of fd registered with Go's
+	// netpoller, whose deadlines mirror rd and wd; nil in other modes.
+	pf       *os.File
+	prc      syscall.RawConn
+	prd, pwr pollDir // conn_linux.go's pollOp state, per direction
 
 	addrMu       sync.Mutex
 	laddr, raddr net.Addr
@@ -71,6 +78,9 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	}
 	c.rd.set(t)
 	c.wd.set(t)
+	if c.pf != nil {
+		_ = c.pf.SetDeadline(t)
+	}
 	return nil
 }
 
@@ -80,6 +90,9 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 		return c.setError()
 	}
 	c.rd.set(t)
+	if c.pf != nil {
+		_ = c.pf.SetReadDeadline(t)
+	}
 	return nil
 }
 
@@ -91,6 +104,9 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 		return c.setError()
 	}
 	c.wd.set(t)
+	if c.pf != nil {
+		_ = c.pf.SetWriteDeadline(t)
+	}
 	return nil
 }
 

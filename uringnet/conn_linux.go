@@ -36,7 +36,10 @@ func newConn(l *ring.Loop, fd int, fam family, cfg *Config, laddr, raddr net.Add
 	if cfg.ZeroCopy > 0 && l.CheckOp(ring.OpSendZC) == nil {
 		c.zc = cfg.ZeroCopy
 	}
-	if cfg.Recv != RecvDirect && fam.domain != unix.AF_UNIX {
+	if cfg.Recv == RecvNetpoll {
+		c.openPoll()
+	}
+	if cfg.Recv != RecvDirect && cfg.Recv != RecvNetpoll && fam.domain != unix.AF_UNIX {
 		// Unix stream sockets always receive directly: on 6.18 a
 		// multishot recv on one can miss the peer's shutdown (its last
 		// data CQE has F_MORE, and no EOF CQE follows), which
@@ -83,6 +86,9 @@ func (c *Conn) Read(p []byte) (int, error) {
 	}
 	if c.recv != nil && c.recv.ok {
 		return c.readProvided(p, wc)
+	}
+	if c.pf != nil {
+		return c.readPolled(p, wc)
 	}
 	return c.readDirect(p, wc)
 }
@@ -144,6 +150,20 @@ func (c *Conn) Write(p []byte) (int, error) {
 		chunk := p[n:min(len(p), n+maxRW)]
 		r := c.wreq
 		zc := c.zc > 0 && len(chunk) >= c.zc
+		if !zc && c.pf != nil {
+			res, err := c.sendPolled(chunk, wc)
+			if err != nil {
+				return n, c.opError("write", err)
+			}
+			if res < 0 {
+				return n, c.opError("write", c.ioErrno("write", res))
+			}
+			if res == 0 {
+				return n, c.opError("write", io.ErrUnexpectedEOF)
+			}
+			n += int(res)
+			continue
+		}
 		if zc {
 			// The Loop's Wait returns after the F_NOTIF CQE too, so the
 			// kernel is done with chunk when this Write moves on.
@@ -186,6 +206,10 @@ func (c *Conn) Close() error {
 	}
 	c.rd.close()
 	c.wd.close()
+	if c.pf != nil {
+		// Wakes a call parked in the netpoller; it returns net.ErrClosed.
+		_ = c.pf.Close()
+	}
 	c.waitCalls()
 	defer c.life.Unlock()
 	if c.recv != nil {

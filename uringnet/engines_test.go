@@ -33,6 +33,8 @@ var (
 	direct     = &uringnet.Config{Recv: uringnet.RecvDirect}
 	zeroCopy   = &uringnet.Config{ZeroCopy: 64 << 10}
 	directEn   = engine{"uringnet-direct", direct.Listen, direct.Dial, direct.DialContext}
+	netpoll    = &uringnet.Config{Recv: uringnet.RecvNetpoll}
+	netpollEn  = engine{"uringnet-netpoll", netpoll.Listen, netpoll.Dial, netpoll.DialContext}
 	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial, zeroCopy.DialContext}
 )
 
@@ -57,7 +59,7 @@ var ownerConfig = sync.OnceValue(func() *uringnet.Config {
 // reference. uringnet's default receives through the provided-buffer ring
 // (RecvAuto); RecvDirect and zero-copy sends are the other paths, and the
 // owner-mode Loop the other way of driving the ring.
-var engines = []engine{netEngine, uringnetEn, directEn, zeroCopyEn, ownerEn}
+var engines = []engine{netEngine, uringnetEn, directEn, netpollEn, zeroCopyEn, ownerEn}
 
 // needUring skips the test when io_uring cannot be set up here at all
 // (seccomp, sysctl), naming the reason.

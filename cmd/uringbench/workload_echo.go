@@ -21,7 +21,9 @@ import (
 // runs on uringnet or on package net (engine "net"). uringnet engines:
 // "uring" is uringnet's defaults (its own shared-mode Loop, multishot
 // recv into provided buffers); "uring-direct" receives with one recv per
-// Read (RecvDirect); "uring-owner" runs on an owner-mode Loop
+// Read (RecvDirect); "uring-netpoll" waits for readiness in Go's netpoller
+// and moves the data with MSG_DONTWAIT recv/send ops (RecvNetpoll);
+// "uring-owner" runs on an owner-mode Loop
 // (SINGLE_ISSUER|DEFER_TASKRUN, one locked thread enters for everyone),
 // made for the run; -setup gives any uringnet engine a Loop of its own
 // with those knobs (workload_loopmode.go). The load client is the same net client for
@@ -40,7 +42,7 @@ func (echoWorkload) Describe() string {
 }
 
 func (echoWorkload) Engines() []string {
-	return []string{"uring", "uring-direct", "uring-owner", "net"}
+	return []string{"uring", "uring-direct", "uring-netpoll", "uring-owner", "net"}
 }
 
 func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration", "setup"} }
@@ -52,8 +54,10 @@ func (echoWorkload) Defaults() []Comparison {
 	return []Comparison{
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target >= 1.2x"},
+		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-netpoll", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target p50 <= 1.2x net's"},
 		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target p50 <= 1.2x net's"},
+		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-netpoll", Baseline: "net", Note: "target p50 <= 1.2x net's"},
 	}
 }
 
@@ -89,6 +93,9 @@ func (echoWorkload) Run(engine string, p Params) (Result, error) {
 		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
 	case engine == "uring-direct":
 		cfg.Recv = uringnet.RecvDirect
+		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
+	case engine == "uring-netpoll":
+		cfg.Recv = uringnet.RecvNetpoll
 		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
 	case engine == "net":
 		ln, err = net.Listen("tcp", "127.0.0.1:0")

@@ -1,0 +1,109 @@
+package uringnet
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// RecvNetpoll (config.go): readiness from Go's netpoller, data through
+// io_uring. Each attempt is an IORING_OP_RECV or IORING_OP_SEND with
+// MSG_DONTWAIT, so it completes inside the enter that submits it (-EAGAIN
+// when the socket has no data or no room); the attempt runs inside
+// syscall.RawConn's Read or Write callback, after the poller has reset the
+// socket's readiness, so an edge that arrives between the attempt and the
+// wait is not lost. The netpoller's deadlines mirror rd and wd (conn.go's
+// setters), and Close closes the duplicate fd to wake a parked call.
+
+// openPoll registers a duplicate of c.fd with the netpoller. O_NONBLOCK
+// is a property of the open file description, so c.fd becomes
+// non-blocking too; every io_uring operation of this mode passes
+// MSG_DONTWAIT anyway. If the duplicate cannot be made, the conn stays in
+// RecvDirect (same results, a completion-driven wait).
+func (c *Conn) openPoll() {
+	fd, err := unix.FcntlInt(uintptr(c.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return
+	}
+	f := os.NewFile(uintptr(fd), "uringnet")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return
+	}
+	c.pf, c.prc = f, rc
+	c.prd = pollDir{c: c}
+	c.pwr = pollDir{c: c, send: true}
+	c.prd.try, c.pwr.try = c.prd.attempt, c.pwr.attempt
+}
+
+// attempt runs one MSG_DONTWAIT receive (or send) of d.p on the Loop. It
+// reports false, so that the netpoller waits for readiness and calls it
+// again, if the socket was not ready (-EAGAIN).
+func (d *pollDir) attempt(uintptr) bool {
+	c := d.c
+	r, dl := c.rreq, &c.rd
+	if d.send {
+		r, dl = c.wreq, &c.wd
+		r.SQE.PrepSend(int32(c.fd), d.p, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+	} else {
+		r.SQE.PrepRecv(int32(c.fd), d.p, unix.MSG_DONTWAIT)
+	}
+	r.Buf = d.p
+	d.res, d.err = c.run(r, d.wc, dl)
+	r.Buf = nil
+	return d.err != nil || d.res != -int32(unix.EAGAIN)
+}
+
+// readPolled is Read in RecvNetpoll mode; rmu is held.
+func (c *Conn) readPolled(p []byte, wc waitCtx) (int, error) {
+	res, err := c.pollOp(&c.prd, p[:min(len(p), maxRW)], wc)
+	switch {
+	case err != nil:
+		return 0, c.opError("read", err)
+	case res > 0:
+		return int(res), nil
+	case res == 0:
+		return 0, io.EOF
+	}
+	return 0, c.opError("read", c.ioErrno("read", res))
+}
+
+// sendPolled sends what it can of p once the socket has room; wmu is held.
+func (c *Conn) sendPolled(p []byte, wc waitCtx) (int32, error) {
+	return c.pollOp(&c.pwr, p, wc)
+}
+
+// pollOp attempts d's operation on p until the socket was ready for it,
+// parking in the netpoller in between. The error is the deadline's reason
+// (os.ErrDeadlineExceeded or net.ErrClosed) or the Loop's; a negative
+// result is the op's -errno.
+func (c *Conn) pollOp(d *pollDir, p []byte, wc waitCtx) (int32, error) {
+	d.p, d.wc, d.res, d.err = p, wc, 0, nil
+	var perr error
+	if d.send {
+		perr = c.prc.Write(d.try)
+	} else {
+		perr = c.prc.Read(d.try)
+	}
+	res, err := d.res, d.err
+	d.p, d.wc, d.err = nil, waitCtx{}, nil
+	if err != nil {
+		return 0, err
+	}
+	if perr != nil {
+		// The netpoller's deadline passed or the duplicate was closed:
+		// say which in net's terms.
+		dl := &c.rd
+		if d.send {
+			dl = &c.wd
+		}
+		return 0, dl.reason()
+	}
+	return res, nil
+}
