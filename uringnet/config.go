@@ -66,6 +66,10 @@ const (
 	// wake-up pattern: a reply readies the waiting goroutine on a running
 	// thread, where a completion-driven wait wakes 2-3 sleeping threads
 	// per round trip (PERFORMANCE.md, "Readiness from the netpoller").
+	// A listener made with it accepts the same way (accept4(2) once the
+	// netpoller says a connection is queued), so that no op stays in
+	// flight. Each conn and listener holds a second descriptor: the
+	// non-blocking duplicate the netpoller watches.
 	RecvNetpoll
 )
 

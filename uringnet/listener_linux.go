@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/uringkit/uring/ring"
@@ -30,6 +31,11 @@ type Listener struct {
 	req    *ring.Request // the multishot accept, nil when not armed
 	dl     deadline      // Accept's deadline; closed by Close
 	closed atomic.Bool
+	// RecvNetpoll: Accept waits for readiness in Go's netpoller on a
+	// non-blocking duplicate of fd (netpoll_linux.go) instead of keeping a
+	// multishot accept in flight; nil in other modes.
+	pf  *os.File
+	prc syscall.RawConn
 }
 
 // Listen is the package-level Listen with c's choices.
@@ -69,6 +75,9 @@ func (c *Config) Listen(network, address string) (net.Listener, error) {
 	}
 	ln := &Listener{loop: l, fd: fd, fam: fam, addr: addr, cfg: *c}
 	ln.dl.init()
+	if c != nil && c.Recv == RecvNetpoll {
+		ln.pf, ln.prc = pollFile(fd)
+	}
 	if got, err := unix.Getsockname(fd); err == nil {
 		ln.addr = netAddr(got, network)
 	}
@@ -102,6 +111,9 @@ func (ln *Listener) Accept() (net.Conn, error) {
 	wc, err := ln.dl.arm()
 	if err != nil {
 		return nil, ln.acceptError(err)
+	}
+	if ln.prc != nil {
+		return ln.acceptPolled()
 	}
 	for {
 		if ln.closed.Load() {
@@ -170,6 +182,9 @@ func (ln *Listener) SetDeadline(t time.Time) error {
 		return net.ErrClosed
 	}
 	ln.dl.set(t)
+	if ln.pf != nil {
+		_ = ln.pf.SetReadDeadline(t)
+	}
 	return nil
 }
 
@@ -186,6 +201,9 @@ func (ln *Listener) Close() error {
 		return &net.OpError{Op: "close", Net: ln.fam.net, Addr: ln.addr, Err: net.ErrClosed}
 	}
 	ln.dl.close() // a blocked Accept's Next cancels the accept
+	if ln.pf != nil {
+		_ = ln.pf.Close() // wakes an Accept parked in the netpoller
+	}
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
 	if r := ln.req; r != nil {

@@ -2,7 +2,9 @@ package uringnet
 
 import (
 	"io"
+	"net"
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,18 +24,8 @@ import (
 // MSG_DONTWAIT anyway. If the duplicate cannot be made, the conn stays in
 // RecvDirect (same results, a completion-driven wait).
 func (c *Conn) openPoll() {
-	fd, err := unix.FcntlInt(uintptr(c.fd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return
-	}
-	f := os.NewFile(uintptr(fd), "uringnet")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
+	f, rc := pollFile(c.fd)
+	if f == nil {
 		return
 	}
 	c.pf, c.prc = f, rc
@@ -58,6 +50,64 @@ func (d *pollDir) attempt(uintptr) bool {
 	d.res, d.err = c.run(r, d.wc, dl)
 	r.Buf = nil
 	return d.err != nil || d.res != -int32(unix.EAGAIN)
+}
+
+// pollFile registers a non-blocking duplicate of fd with the netpoller;
+// nil if it cannot.
+func pollFile(fd int) (*os.File, syscall.RawConn) {
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil
+	}
+	if err := unix.SetNonblock(dup, true); err != nil {
+		unix.Close(dup)
+		return nil, nil
+	}
+	f := os.NewFile(uintptr(dup), "uringnet")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, nil
+	}
+	return f, rc
+}
+
+// acceptPolled is Accept in RecvNetpoll mode (ln.mu held): accept4(2) on
+// the non-blocking listening socket, parking in the netpoller while no
+// connection is queued. A parked multishot accept would keep an op in
+// flight for good, and with it a thread asleep in io_uring_enter that
+// every inline completion of the conns' MSG_DONTWAIT ops wakes; accept is
+// not the hot path, the conns' reads and writes are.
+func (ln *Listener) acceptPolled() (net.Conn, error) {
+	var (
+		nfd  int
+		sa   unix.Sockaddr
+		aerr error
+	)
+	perr := ln.prc.Read(func(uintptr) bool {
+		for {
+			nfd, sa, aerr = unix.Accept4(ln.fd, unix.SOCK_CLOEXEC)
+			// As net: a connection reset while queued is skipped.
+			if aerr != unix.EINTR && aerr != unix.ECONNABORTED {
+				return aerr != unix.EAGAIN
+			}
+		}
+	})
+	if perr != nil {
+		return nil, ln.acceptError(ln.dl.reason())
+	}
+	if aerr != nil {
+		return nil, ln.acceptError(wrapSyscall("accept", aerr))
+	}
+	if ln.closed.Load() {
+		unix.Close(nfd)
+		return nil, ln.acceptError(net.ErrClosed)
+	}
+	var raddr net.Addr
+	if sa != nil {
+		raddr = netAddr(sa, ln.fam.net)
+	}
+	return newConn(ln.loop, nfd, ln.fam, &ln.cfg, nil, raddr), nil
 }
 
 // readPolled is Read in RecvNetpoll mode; rmu is held.
