@@ -68,3 +68,34 @@ func ExampleDial() {
 	fmt.Println(resp.Status, string(body))
 	// Output: 200 OK served over io_uring
 }
+
+// RecvNetpoll takes readiness from Go's netpoller and moves the data
+// with io_uring recv and send ops that complete inside the submitting
+// enter: the lowest-latency mode for request-response traffic.
+func ExampleConfig_netpoll() {
+	cfg := &uringnet.Config{Recv: uringnet.RecvNetpoll}
+	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.Copy(c, c)
+	}()
+	c, err := cfg.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "ping\n")
+	reply, _ := bufio.NewReader(c).ReadString('\n')
+	fmt.Print(reply)
+	// Output: ping
+}
