@@ -18,7 +18,8 @@ type Config struct {
 	// admission control, so the CQ can never overflow).
 	Loop *ring.Loop
 
-	// Recv selects how Read receives (default RecvAuto).
+	// Recv selects how Read and Write wait and receive (default
+	// RecvNetpoll).
 	Recv RecvMode
 
 	// ZeroCopy, if positive, makes Writes of at least this many bytes use
@@ -35,13 +36,28 @@ type Config struct {
 type RecvMode int
 
 const (
+	// RecvNetpoll (the default): readiness comes from Go's netpoller
+	// (epoll, as for package net), the data moves through io_uring. Each
+	// Read and Write is one IORING_OP_RECV or IORING_OP_SEND with MSG_DONTWAIT, which
+	// completes inside the io_uring_enter that submits it; only when it
+	// finds no data (or no room) does the call park in the netpoller until
+	// the socket is ready, and try again. A blocked conn holds no
+	// operation in the kernel and no buffer. This is the mode with net's
+	// wake-up pattern: a reply readies the waiting goroutine on a running
+	// thread, where a completion-driven wait wakes 2-3 sleeping threads
+	// per round trip (PERFORMANCE.md, "Readiness from the netpoller").
+	// A listener made with it accepts the same way (accept4(2) once the
+	// netpoller says a connection is queued), so that no op stays in
+	// flight. Each conn and listener holds a second descriptor: the
+	// non-blocking duplicate the netpoller watches.
+	RecvNetpoll RecvMode = iota
 	// RecvAuto starts each TCP conn in RecvProvided (where the kernel
 	// supports it) and switches it to RecvDirect for good once it sees
 	// bulk traffic: a full provided buffer with more data queued, for a
 	// Read that wants more than a buffer. Small messages then cost no SQE
 	// per Read, and large transfers no copy and no CQE per 4 KiB.
 	// PERFORMANCE.md has the measurements behind the choice.
-	RecvAuto RecvMode = iota
+	RecvAuto
 
 	// RecvDirect: every Read is one IORING_OP_RECV into the caller's
 	// buffer. No copy, one SQE per Read.
@@ -56,26 +72,12 @@ const (
 	// application asks for it, up to the pool's size; when the pool is
 	// empty a Read receives directly into its own buffer.
 	RecvProvided
-	// RecvNetpoll: readiness comes from Go's netpoller (epoll, as for
-	// package net), the data moves through io_uring. Each Read and Write
-	// is one IORING_OP_RECV or IORING_OP_SEND with MSG_DONTWAIT, which
-	// completes inside the io_uring_enter that submits it; only when it
-	// finds no data (or no room) does the call park in the netpoller until
-	// the socket is ready, and try again. A blocked conn holds no
-	// operation in the kernel and no buffer. This is the mode with net's
-	// wake-up pattern: a reply readies the waiting goroutine on a running
-	// thread, where a completion-driven wait wakes 2-3 sleeping threads
-	// per round trip (PERFORMANCE.md, "Readiness from the netpoller").
-	// A listener made with it accepts the same way (accept4(2) once the
-	// netpoller says a connection is queued), so that no op stays in
-	// flight. Each conn and listener holds a second descriptor: the
-	// non-blocking duplicate the netpoller watches.
-	RecvNetpoll
 )
 
 // DefaultLoopEntries and DefaultLoopCQ size the package's own Loop. The CQ
 // is the largest the kernel allows (IORING_MAX_CQ_ENTRIES, 64 Ki entries
-// of 16 bytes), so about 65,000 operations can be blocked at once.
+// of 16 bytes), so about 65,000 operations can be blocked at once (a
+// RecvNetpoll call blocked in the netpoller holds none).
 const (
 	DefaultLoopEntries = 512
 	DefaultLoopCQ      = 65536

@@ -165,7 +165,7 @@ func TestDeadlinesMatchNet(t *testing.T) {
 				t.Parallel()
 				es := engines
 				if sc.fullSocket {
-					es = engines[:4] // net, uringnet, direct, netpoll: the paths whose buffers a full socket does not hold
+					es = engines[:4] // net, uringnet (netpoll), direct, auto: the paths whose buffers a full socket does not hold
 				}
 				results := make([][]ioResult, len(es))
 				todo := make([]int, len(es))

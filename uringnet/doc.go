@@ -9,10 +9,17 @@
 //
 // How each call maps onto the kernel (all through a ring.Loop):
 //
+//   - By default (RecvNetpoll) a call waits for readiness in Go's
+//     netpoller, as package net does, and moves the data with io_uring:
+//     Read is an IORING_OP_RECV and Write an IORING_OP_SEND with
+//     MSG_DONTWAIT, which complete inside the enter that submits them;
+//     Accept is accept4(2) once a connection is queued. Nothing stays in
+//     flight while a call is blocked, and a round trip wakes no sleeping
+//     thread (PERFORMANCE.md). The modes below are completion-driven.
 //   - Accept: one IORING_OP_ACCEPT with IORING_ACCEPT_MULTISHOT per
 //     listener (5.19), re-armed when the kernel ends it (ENFILE, EMFILE).
 //   - Dial: socket(2), then IORING_OP_CONNECT.
-//   - Read: by default (RecvAuto) a multishot recv (6.0) per TCP conn that
+//   - Read: with RecvAuto a multishot recv (6.0) per TCP conn that
 //     picks buffers from a provided-buffer ring shared by the Loop's
 //     conns, until the conn shows bulk traffic; then, and for Unix
 //     sockets, one IORING_OP_RECV into the caller's buffer per Read.

@@ -33,8 +33,8 @@ var (
 	direct     = &uringnet.Config{Recv: uringnet.RecvDirect}
 	zeroCopy   = &uringnet.Config{ZeroCopy: 64 << 10}
 	directEn   = engine{"uringnet-direct", direct.Listen, direct.Dial, direct.DialContext}
-	netpoll    = &uringnet.Config{Recv: uringnet.RecvNetpoll}
-	netpollEn  = engine{"uringnet-netpoll", netpoll.Listen, netpoll.Dial, netpoll.DialContext}
+	auto       = &uringnet.Config{Recv: uringnet.RecvAuto}
+	autoEn     = engine{"uringnet-auto", auto.Listen, auto.Dial, auto.DialContext}
 	zeroCopyEn = engine{"uringnet-zerocopy", zeroCopy.Listen, zeroCopy.Dial, zeroCopy.DialContext}
 )
 
@@ -56,10 +56,11 @@ var ownerConfig = sync.OnceValue(func() *uringnet.Config {
 })
 
 // engines are the engines every comparison runs on; the first is the
-// reference. uringnet's default receives through the provided-buffer ring
-// (RecvAuto); RecvDirect and zero-copy sends are the other paths, and the
-// owner-mode Loop the other way of driving the ring.
-var engines = []engine{netEngine, uringnetEn, directEn, netpollEn, zeroCopyEn, ownerEn}
+// reference. uringnet's default waits in Go's netpoller and moves the data
+// with io_uring ops (RecvNetpoll); RecvDirect, RecvAuto (provided buffers
+// until bulk traffic), zero-copy sends and the owner-mode Loop are the
+// other paths.
+var engines = []engine{netEngine, uringnetEn, directEn, autoEn, zeroCopyEn, ownerEn}
 
 // needUring skips the test when io_uring cannot be set up here at all
 // (seccomp, sysctl), naming the reason.

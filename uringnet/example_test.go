@@ -69,9 +69,9 @@ func ExampleDial() {
 	// Output: 200 OK served over io_uring
 }
 
-// RecvNetpoll takes readiness from Go's netpoller and moves the data
-// with io_uring recv and send ops that complete inside the submitting
-// enter: the lowest-latency mode for request-response traffic.
+// RecvNetpoll (the default, set here explicitly) takes readiness from
+// Go's netpoller and moves the data with io_uring recv and send ops that
+// complete inside the submitting enter.
 func ExampleConfig_netpoll() {
 	cfg := &uringnet.Config{Recv: uringnet.RecvNetpoll}
 	ln, err := cfg.Listen("tcp", "127.0.0.1:0")

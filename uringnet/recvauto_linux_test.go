@@ -16,7 +16,7 @@ import (
 // arrive intact across the switch. Unix conns always receive directly.
 func TestRecvAutoSwitch(t *testing.T) {
 	needUring(t)
-	small, peer := pair(t, uringnetEn, "tcp", "127.0.0.1:0")
+	small, peer := pair(t, autoEn, "tcp", "127.0.0.1:0")
 	buf := make([]byte, 64)
 	for i := range 100 {
 		msg := []byte{byte(i), 'x'}
@@ -25,7 +25,7 @@ func TestRecvAutoSwitch(t *testing.T) {
 			t.Fatalf("message %d: %q, %v", i, buf[:2], err)
 		}
 	}
-	bulk, peer2 := pair(t, uringnetEn, "tcp", "127.0.0.1:0")
+	bulk, peer2 := pair(t, autoEn, "tcp", "127.0.0.1:0")
 	data := make([]byte, 4<<20)
 	for i := range data {
 		data[i] = byte(i * 7)
@@ -49,7 +49,7 @@ func TestRecvAutoSwitch(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Errorf("bulk data differs: got %d bytes", len(got))
 	}
-	unixConn, _ := pair(t, uringnetEn, "unix", t.TempDir()+"/sock")
+	unixConn, _ := pair(t, autoEn, "unix", t.TempDir()+"/sock")
 	want := []string{"provided", "provided->direct", "direct"}
 	if d := cmp.Diff(want, []string{uringnet.RecvPath(small), uringnet.RecvPath(bulk), uringnet.RecvPath(unixConn)}); d != "" {
 		t.Errorf("receive paths (-want +got):\n%s", d)
@@ -66,7 +66,7 @@ func TestPoolOfClosedLoopDropped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := &uringnet.Config{Loop: l}
+		cfg := &uringnet.Config{Loop: l, Recv: uringnet.RecvAuto}
 		ln, err := cfg.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +101,7 @@ func TestRecvAutoOnSeveralRings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	cfg := &uringnet.Config{Loop: l}
+	cfg := &uringnet.Config{Loop: l, Recv: uringnet.RecvAuto}
 	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -19,10 +19,11 @@ import (
 // code of examples/echo); -conns client connections each send a -size
 // message and read it back, in a closed loop, for -duration. The server
 // runs on uringnet or on package net (engine "net"). uringnet engines:
-// "uring" is uringnet's defaults (its own shared-mode Loop, multishot
-// recv into provided buffers); "uring-direct" receives with one recv per
-// Read (RecvDirect); "uring-netpoll" waits for readiness in Go's netpoller
-// and moves the data with MSG_DONTWAIT recv/send ops (RecvNetpoll);
+// "uring" is uringnet's defaults (its own shared-mode Loop, RecvNetpoll:
+// readiness from Go's netpoller, data through MSG_DONTWAIT recv/send ops);
+// "uring-direct" receives with one recv per
+// Read (RecvDirect); "uring-auto" receives into provided buffers until a
+// conn shows bulk traffic (RecvAuto, the default before RecvNetpoll);
 // "uring-owner" runs on an owner-mode Loop
 // (SINGLE_ISSUER|DEFER_TASKRUN, one locked thread enters for everyone),
 // made for the run; -setup gives any uringnet engine a Loop of its own
@@ -42,7 +43,7 @@ func (echoWorkload) Describe() string {
 }
 
 func (echoWorkload) Engines() []string {
-	return []string{"uring", "uring-direct", "uring-netpoll", "uring-owner", "net"}
+	return []string{"uring", "uring-auto", "uring-direct", "uring-owner", "net"}
 }
 
 func (echoWorkload) Flags() []string { return []string{"conns", "size", "duration", "setup"} }
@@ -54,10 +55,10 @@ func (echoWorkload) Defaults() []Comparison {
 	return []Comparison{
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target >= 1.2x"},
-		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-netpoll", Baseline: "net", Note: "target >= 1.2x"},
+		{Params: Params{Conns: 64, Size: 64, Duration: d}, Uring: "uring-auto", Baseline: "net", Note: "target >= 1.2x"},
 		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring", Baseline: "net", Note: "target p50 <= 1.2x net's"},
 		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-owner", Baseline: "net", Note: "target p50 <= 1.2x net's"},
-		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-netpoll", Baseline: "net", Note: "target p50 <= 1.2x net's"},
+		{Params: Params{Conns: 1, Size: 64, Duration: d}, Uring: "uring-auto", Baseline: "net", Note: "target p50 <= 1.2x net's"},
 	}
 }
 
@@ -94,8 +95,8 @@ func (echoWorkload) Run(engine string, p Params) (Result, error) {
 	case engine == "uring-direct":
 		cfg.Recv = uringnet.RecvDirect
 		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
-	case engine == "uring-netpoll":
-		cfg.Recv = uringnet.RecvNetpoll
+	case engine == "uring-auto":
+		cfg.Recv = uringnet.RecvAuto
 		ln, err = cfg.Listen("tcp", "127.0.0.1:0")
 	case engine == "net":
 		ln, err = net.Listen("tcp", "127.0.0.1:0")

@@ -33,19 +33,21 @@ func run(args []string, out io.Writer, started chan<- net.Listener) error {
 	fs := flag.NewFlagSet("echo", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:7007", "address to listen on (a path for -net unix)")
 	network := fs.String("net", "tcp", "network: tcp, tcp4, tcp6 or unix")
-	recv := fs.String("recv", "auto", "receive mode: auto, direct (one recv per Read) or provided (multishot recv into a provided-buffer ring)")
+	recv := fs.String("recv", "netpoll", "receive mode: netpoll (readiness from Go's netpoller, data through io_uring), auto (provided buffers until bulk traffic), direct (one recv per Read) or provided (multishot recv into a provided-buffer ring)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := &uringnet.Config{}
 	switch *recv {
+	case "netpoll":
 	case "auto":
+		cfg.Recv = uringnet.RecvAuto
 	case "direct":
 		cfg.Recv = uringnet.RecvDirect
 	case "provided":
 		cfg.Recv = uringnet.RecvProvided
 	default:
-		return fmt.Errorf("echo: -recv %q: want auto, direct or provided", *recv)
+		return fmt.Errorf("echo: -recv %q: want netpoll, auto, direct or provided", *recv)
 	}
 	ln, err := cfg.Listen(*network, *addr)
 	if err != nil {
