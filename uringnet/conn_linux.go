@@ -101,6 +101,12 @@ func (c *Conn) readDirect(p []byte, wc waitCtx) (int, error) {
 	r.Buf = p
 	res, err := c.run(r, wc, &c.rd)
 	r.Buf = nil
+	return c.readResult(res, err)
+}
+
+// readResult turns a receive's result into Read's: bytes, io.EOF for 0,
+// or a *net.OpError for the wait's error or the op's -errno.
+func (c *Conn) readResult(res int32, err error) (int, error) {
 	switch {
 	case err != nil:
 		return 0, c.opError("read", err)

@@ -1,7 +1,6 @@
 package uringnet
 
 import (
-	"io"
 	"net"
 	"os"
 	"syscall"
@@ -112,16 +111,7 @@ func (ln *Listener) acceptPolled() (net.Conn, error) {
 
 // readPolled is Read in RecvNetpoll mode; rmu is held.
 func (c *Conn) readPolled(p []byte, wc waitCtx) (int, error) {
-	res, err := c.pollOp(&c.prd, p[:min(len(p), maxRW)], wc)
-	switch {
-	case err != nil:
-		return 0, c.opError("read", err)
-	case res > 0:
-		return int(res), nil
-	case res == 0:
-		return 0, io.EOF
-	}
-	return 0, c.opError("read", c.ioErrno("read", res))
+	return c.readResult(c.pollOp(&c.prd, p[:min(len(p), maxRW)], wc))
 }
 
 // sendPolled sends what it can of p once the socket has room; wmu is held.
