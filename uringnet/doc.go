@@ -33,8 +33,9 @@
 // Deadlines follow package net: SetDeadline, SetReadDeadline and
 // SetWriteDeadline may be called at any time, also while a Read or Write
 // is blocked, and move or clear the deadline of that blocked call. A call
-// that runs into its deadline is cancelled in the kernel
-// (IORING_OP_ASYNC_CANCEL) and returns a *net.OpError whose Err is
+// that runs into its deadline stops waiting (in the netpoller, or, in the
+// completion-driven modes, by cancelling its op in the kernel with
+// IORING_OP_ASYNC_CANCEL) and returns a *net.OpError whose Err is
 // os.ErrDeadlineExceeded (Timeout() is true).
 //
 // Errors have net's shape: *net.OpError with Op "read", "write", "dial",
