@@ -156,33 +156,26 @@ func (c *Conn) Write(p []byte) (int, error) {
 		chunk := p[n:min(len(p), n+maxRW)]
 		r := c.wreq
 		zc := c.zc > 0 && len(chunk) >= c.zc
-		if !zc && c.pf != nil {
-			res, err := c.sendPolled(chunk, wc)
-			if err != nil {
-				return n, c.opError("write", err)
-			}
-			if res < 0 {
-				return n, c.opError("write", c.ioErrno("write", res))
-			}
-			if res == 0 {
-				return n, c.opError("write", io.ErrUnexpectedEOF)
-			}
-			n += int(res)
-			continue
-		}
-		if zc {
+		polled := !zc && c.pf != nil
+		var res int32
+		var err error
+		switch {
+		case polled:
+			res, err = c.pollOp(&c.pwr, chunk, wc)
+		case zc:
 			// The Loop's Wait returns after the F_NOTIF CQE too, so the
 			// kernel is done with chunk when this Write moves on.
 			r.SQE.PrepSendZC(int32(c.fd), chunk, sendFlags, 0)
 			c.zcBusy.Store(true)
-		} else {
-			r.SQE.PrepSend(int32(c.fd), chunk, sendFlags)
-		}
-		r.Buf = chunk
-		res, err := c.run(r, wc, &c.wd)
-		r.Buf = nil
-		if zc {
+			r.Buf = chunk
+			res, err = c.run(r, wc, &c.wd)
+			r.Buf = nil
 			c.zcBusy.Store(false)
+		default:
+			r.SQE.PrepSend(int32(c.fd), chunk, sendFlags)
+			r.Buf = chunk
+			res, err = c.run(r, wc, &c.wd)
+			r.Buf = nil
 		}
 		switch {
 		case err != nil:
@@ -193,8 +186,10 @@ func (c *Conn) Write(p []byte) (int, error) {
 			return n, c.opError("write", io.ErrUnexpectedEOF)
 		}
 		n += int(res)
-		if n < len(p) && wc.ended() {
-			// Cancelled part-way: the CQE counted what was sent.
+		if !polled && n < len(p) && wc.ended() {
+			// Cancelled part-way: the CQE counted what was sent. (A
+			// polled send that stopped short goes round again, as net's
+			// write does, and meets the deadline in the netpoller.)
 			return n, c.opError("write", c.wd.reason())
 		}
 	}

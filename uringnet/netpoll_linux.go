@@ -38,17 +38,25 @@ func (c *Conn) openPoll() {
 // again, if the socket was not ready (-EAGAIN).
 func (d *pollDir) attempt(uintptr) bool {
 	c := d.c
-	r, dl := c.rreq, &c.rd
+	r := c.rreq
 	if d.send {
-		r, dl = c.wreq, &c.wd
+		r = c.wreq
 		r.SQE.PrepSend(int32(c.fd), d.p, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
 	} else {
 		r.SQE.PrepRecv(int32(c.fd), d.p, unix.MSG_DONTWAIT)
 	}
 	r.Buf = d.p
-	d.res, d.err = c.run(r, d.wc, dl)
+	d.res, d.err = c.run(r, d.wc, d.deadline())
 	r.Buf = nil
 	return d.err != nil || d.res != -int32(unix.EAGAIN)
+}
+
+// deadline is the conn's deadline for d's direction.
+func (d *pollDir) deadline() *deadline {
+	if d.send {
+		return &d.c.wd
+	}
+	return &d.c.rd
 }
 
 // pollFile registers a non-blocking duplicate of fd with the netpoller;
@@ -114,11 +122,6 @@ func (c *Conn) readPolled(p []byte, wc waitCtx) (int, error) {
 	return c.readResult(c.pollOp(&c.prd, p[:min(len(p), maxRW)], wc))
 }
 
-// sendPolled sends what it can of p once the socket has room; wmu is held.
-func (c *Conn) sendPolled(p []byte, wc waitCtx) (int32, error) {
-	return c.pollOp(&c.pwr, p, wc)
-}
-
 // pollOp attempts d's operation on p until the socket was ready for it,
 // parking in the netpoller in between. The error is the deadline's reason
 // (os.ErrDeadlineExceeded or net.ErrClosed) or the Loop's; a negative
@@ -139,11 +142,7 @@ func (c *Conn) pollOp(d *pollDir, p []byte, wc waitCtx) (int32, error) {
 	if perr != nil {
 		// The netpoller's deadline passed or the duplicate was closed:
 		// say which in net's terms.
-		dl := &c.rd
-		if d.send {
-			dl = &c.wd
-		}
-		return 0, dl.reason()
+		return 0, d.deadline().reason()
 	}
 	return res, nil
 }
