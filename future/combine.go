@@ -18,7 +18,7 @@ func Map[A, B any](f *Future[A], fn func(A) B) *Future[B] {
 			return zero, err
 		}
 		return fn(a), nil
-	}}
+	}, ready: f.Ready}
 }
 
 // Then returns a Future for a dependent operation: when f succeeds, next

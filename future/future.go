@@ -10,12 +10,13 @@ import (
 // returns its result. Await caches the result, so awaiting twice returns
 // the same value; Await from one goroutine at a time.
 type Future[T any] struct {
-	req  *ring.Request
-	op   Op[T]
-	wait func(ctx context.Context) (T, error) // a composed future
-	done bool
-	val  T
-	err  error
+	req   *ring.Request
+	op    Op[T]
+	wait  func(ctx context.Context) (T, error) // a composed future
+	ready func() bool                          // a composed future's Ready; nil: not before Await
+	done  bool
+	val   T
+	err   error
 }
 
 // Submit hands the operation to the Loop and returns its Future. A build
@@ -98,6 +99,23 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 func (f *Future[T]) Cancel() {
 	if f.req != nil && !f.done {
 		f.req.Cancel()
+	}
+}
+
+// Ready reports whether Await would return without waiting: the
+// operation's terminal CQE has arrived (or the Future failed at Submit, or
+// was awaited already). It never blocks and may be called any number of
+// times before Await, from the goroutine that will call Await. A Map
+// future is ready when its source is; a Then future only once awaited,
+// because Await is what submits its dependent op.
+func (f *Future[T]) Ready() bool {
+	switch {
+	case f.done:
+		return true
+	case f.wait != nil:
+		return f.ready != nil && f.ready()
+	default:
+		return f.req.Done()
 	}
 }
 

@@ -136,6 +136,30 @@ func (o Op[T]) SkipSuccess() Op[T] {
 	return o
 }
 
+// rwFlagOps are the opcodes whose SQE carries RWF_* flags in rw_flags.
+var rwFlagOps = map[ring.Op]bool{
+	ring.OpRead: true, ring.OpWrite: true, ring.OpReadv: true, ring.OpWritev: true,
+	ring.OpReadFixed: true, ring.OpWriteFixed: true,
+	ring.OpReadvFixed: true, ring.OpWritevFixed: true,
+}
+
+// RWFlags returns a copy that passes the RWF_* flags of preadv2(2) and
+// pwritev2(2) (unix.RWF_NOWAIT, RWF_DSYNC, RWF_SYNC, RWF_APPEND,
+// RWF_HIPRI, RWF_NOAPPEND (6.9), RWF_ATOMIC (6.11), RWF_DONTCACHE (6.14))
+// in the SQE's rw_flags, added to any the operation already has. A flag
+// the kernel does not know fails the operation with EOPNOTSUPP. With
+// RWF_NOWAIT a read that would block fails with EAGAIN instead of going
+// to an io-wq worker. Only the read/write family takes them (Read, Write,
+// Readv, Writev and their registered-buffer forms); other operations get
+// an error.
+func (o Op[T]) RWFlags(flags uint32) Op[T] {
+	if !rwFlagOps[o.sqe.Opcode] {
+		return o.withErr("takes no RWF_* flags")
+	}
+	o.sqe.OpFlags |= flags
+	return o
+}
+
 // fixedBufferOps maps an opcode to its registered-buffer twin.
 var fixedBufferOps = map[ring.Op]ring.Op{
 	ring.OpRead:   ring.OpReadFixed,
