@@ -10,7 +10,7 @@ import (
 )
 
 // BufferRing is a provided-buffer ring (IORING_REGISTER_PBUF_RING, 5.19)
-// registered on a Loop's ring: count buffers of size bytes that the kernel
+// registered on a Loop: count buffers of size bytes that the kernel
 // picks from when a buffer-select receive or read has data. Operations that
 // use it (RecvBuffer, ReadBuffer, RecvMultishot, ReadMultishot) give a
 // Buffer, which goes back to the ring when released. Safe for concurrent
@@ -23,8 +23,10 @@ type BufferRing struct {
 }
 
 // NewBufferRing registers a ring of count buffers (a power of two, at most
-// 32768) of size bytes each as buffer group group on l's ring. A Loop made
-// WithRings(n > 1) gives ErrSeveralRings.
+// 32768) of size bytes each as buffer group group on l. On a Loop made
+// WithRings(n > 1) the group lives on one of its rings
+// (ring.Loop.DoBufferGroup), and the Loop submits every operation that
+// selects from it there.
 func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing, error) {
 	if l == nil {
 		return nil, ErrNilLoop
@@ -32,11 +34,8 @@ func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing
 	if count <= 0 || size <= 0 {
 		return nil, errors.New("future: NewBufferRing needs a positive count and size")
 	}
-	if l.Rings() > 1 {
-		return nil, ErrSeveralRings
-	}
 	b := &BufferRing{loop: l, group: group}
-	err := l.Do(func(r *ring.Ring) error {
+	err := l.DoBufferGroup(group, func(r *ring.Ring) error {
 		pb, err := r.RegisterPbufRing(group, uint32(count), 0)
 		b.pb = pb
 		return err
@@ -60,7 +59,7 @@ func (b *BufferRing) Group() uint16 { return b.group }
 // Close unregisters the ring. Buffers still held must not be released
 // afterwards.
 func (b *BufferRing) Close() error {
-	return b.loop.Do(func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
+	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
 
 // give puts buffer bid back into the ring.

@@ -67,8 +67,9 @@ var ErrNoBuffer = errors.New("io_uring: completion carries no provided buffer")
 // ErrNilLoop is returned when an operation is submitted to a nil Loop.
 var ErrNilLoop = errors.New("future: nil Loop")
 
-// ErrSeveralRings is returned by NewBufferRing for a Loop made
-// WithRings(n > 1): a provided-buffer ring is registered on one io_uring
-// ring, and the Loop may submit a buffer-select request to any of its
-// rings, where the group would have no buffers (ENOBUFS).
+// ErrSeveralRings was returned by NewBufferRing for a Loop made
+// WithRings(n > 1), before such a Loop pinned each buffer group to one of
+// its rings (ring.Loop.DoBufferGroup). Nothing returns it any more.
+//
+// Deprecated: NewBufferRing works on a Loop with any number of rings.
 var ErrSeveralRings = errors.New("future: provided-buffer rings need a Loop with one ring (WithRings(1))")

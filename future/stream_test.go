@@ -8,9 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/future"
-	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
 )
 
@@ -189,24 +187,5 @@ func TestStreamRecvmsgMultishot(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] != "dgram-1" || got[1] != "dgram-2" {
 		t.Errorf("RecvmsgMultishot payloads %q", got)
-	}
-}
-
-// TestBufferRingNeedsOneRing: a buffer ring on a Loop made WithRings(2)
-// is refused with ErrSeveralRings (it would serve one ring of two), a nil
-// Loop with ErrNilLoop, and the Loop keeps working.
-func TestBufferRingNeedsOneRing(t *testing.T) {
-	l, err := ring.NewLoop(ring.WithRings(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, err = future.NewBufferRing(l, 12, 4, 64)
-	_, nilErr := future.NewBufferRing(nil, 12, 4, 64)
-	if got := []bool{errors.Is(err, future.ErrSeveralRings), errors.Is(nilErr, future.ErrNilLoop)}; !cmp.Equal(got, []bool{true, true}) {
-		t.Errorf("errors.Is(ErrSeveralRings, ErrNilLoop) = %v (%v, %v), want both", got, err, nilErr)
-	}
-	if _, err := future.Nop().Submit(context.Background(), l).Await(context.Background()); err != nil {
-		t.Errorf("NOP after the refusal: %v", err)
 	}
 }

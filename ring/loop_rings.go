@@ -1,6 +1,11 @@
 package ring
 
-import "context"
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+)
 
 // One ring's kernel work is bound to the thread that enters it: requests
 // that complete inside io_uring_enter (cached reads, NOPs) run there, and
@@ -17,11 +22,10 @@ import "context"
 // with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so
-// registered files and buffers are registered on every ring, but a
-// provided-buffer ring (RegisterPbufRing) is a different object on each
-// ring while a request may go to any of them. Provided buffers therefore
-// need a Loop with one ring (future.NewBufferRing refuses a Loop with
-// more; uringnet receives directly on one).
+// registered files and buffers are registered on every ring. A provided
+// buffer group (RegisterPbufRing, or PROVIDE_BUFFERS) lives on one ring:
+// register it through DoBufferGroup, which pins the group to one ring,
+// and Submit sends every request that selects from it there.
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings = n } }
 
 // Rings returns how many rings the Loop spreads its requests over: 1
@@ -87,7 +91,115 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	return l.choose(reqs[0], int64(len(reqs))).Submit(ctx, reqs...)
+	c, err := l.groups.ringOf(l, reqs)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		c = l.choose(reqs[0], int64(len(reqs)))
+	}
+	return c.Submit(ctx, reqs...)
+}
+
+// Provided buffers on several rings. A buffer group (a provided-buffer
+// ring, IORING_REGISTER_PBUF_RING, or buffers given with PROVIDE_BUFFERS)
+// belongs to one io_uring ring: io_buffer_select looks the group up in
+// the submitting ring's ctx->io_bl_xa, so a buffer-select request
+// (IOSQE_BUFFER_SELECT, buf_group G) that lands on another ring finds no
+// buffers and fails with ENOBUFS. A Loop over several rings therefore
+// pins each group registered through DoBufferGroup to one ring, and
+// Submit sends a submission that names a pinned group to that ring.
+
+// ErrBufferGroupsApart is returned by Submit for a group of requests that
+// select provided buffers from buffer groups pinned to different rings of
+// a Loop made WithRings(n > 1) (DoBufferGroup): one submission goes to
+// one ring, where the other group has no buffers.
+var ErrBufferGroupsApart = errors.New("uring loop: group selects from buffer groups on different rings")
+
+// groupPins maps buffer group ids to the ring (index into shards) that
+// holds them. Pins are rare and lookups are on every sharded Submit, so
+// the map is copied on write and read through an atomic pointer.
+type groupPins struct {
+	mu   sync.Mutex // serializes DoBufferGroup calls
+	pins atomic.Pointer[map[uint16]int]
+}
+
+// ringOf returns the ring a submission must go to because it names a
+// pinned buffer group (a buffer-select request, or PROVIDE_BUFFERS /
+// REMOVE_BUFFERS for the group), or nil if it names none.
+func (g *groupPins) ringOf(l *Loop, reqs []*Request) (*Loop, error) {
+	pm := g.pins.Load()
+	if pm == nil {
+		return nil, nil
+	}
+	at := -1
+	for _, r := range reqs {
+		s := &r.SQE
+		if s.Flags&SQEBufferSelect == 0 && s.Opcode != OpProvideBuffers && s.Opcode != OpRemoveBuffers {
+			continue
+		}
+		i, ok := (*pm)[s.BufIndex]
+		if !ok {
+			continue
+		}
+		if at >= 0 && at != i {
+			return nil, ErrBufferGroupsApart
+		}
+		at = i
+	}
+	if at < 0 {
+		return nil, nil
+	}
+	return l.shards[at], nil
+}
+
+// DoBufferGroup runs fn, like Do, for registrations of provided buffer
+// group bgid (RegisterPbufRing, UnregisterPbufRing, PbufStatus). On a
+// Loop with one ring it is Do. On a Loop made WithRings(n > 1) it runs fn
+// on one ring only, the group's: the first successful call pins bgid to
+// the ring with the fewest groups, and from then on (for the Loop's
+// life) every request that selects a buffer from bgid (IOSQE_BUFFER_SELECT
+// with buf_group bgid) or provides or removes buffers for it is submitted
+// to that ring. A call whose fn fails pins nothing new. A no-op fn just
+// pins the group, for buffers given with PROVIDE_BUFFERS.
+func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
+	if l.shards == nil {
+		return l.Do(fn)
+	}
+	g := &l.groups
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var old map[uint16]int
+	if pm := g.pins.Load(); pm != nil {
+		old = *pm
+	}
+	i, ok := old[bgid]
+	if !ok {
+		// The ring holding the fewest groups, so that several groups
+		// (and their receive traffic) spread over the rings.
+		count := make([]int, len(l.shards))
+		for _, j := range old {
+			count[j]++
+		}
+		i = 0
+		for j := range count {
+			if count[j] < count[i] {
+				i = j
+			}
+		}
+	}
+	if err := l.shards[i].Do(fn); err != nil {
+		return err
+	}
+	if !ok {
+		m := make(map[uint16]int, len(old)+1)
+		for k, v := range old {
+			m[k] = v
+		}
+		m[bgid] = i
+		g.pins.Store(&m)
+	}
+	return nil
 }
 
 // choose picks the ring for a submission led by r: the ring r used last

@@ -49,9 +49,10 @@ var (
 )
 
 // poolFor returns l's pool, registering it on first use. It returns nil
-// when the kernel lacks buffer rings or multishot recv, or when l spreads
-// over several rings (a buffer ring belongs to one ring, and a recv may go
-// to another): the conn then receives directly.
+// when the kernel lacks buffer rings or multishot recv: the conn then
+// receives directly. On a Loop over several rings the pool's group lives
+// on one of them (ring.Loop.DoBufferGroup), and the Loop sends every recv
+// that selects from it there.
 func poolFor(l *ring.Loop) *bufPool {
 	poolsMu.Lock()
 	defer poolsMu.Unlock()
@@ -72,25 +73,27 @@ func poolFor(l *ring.Loop) *bufPool {
 }
 
 func newBufPool(l *ring.Loop) *bufPool {
-	if l.CheckOp(ring.OpRecv) != nil || l.Rings() > 1 {
+	if l.CheckOp(ring.OpRecv) != nil {
 		return nil
 	}
 	p := &bufPool{size: poolBufSize, armed: map[*ring.Request]struct{}{}}
-	err := l.Do(func(r *ring.Ring) error {
-		for i := range 16 {
-			pb, err := r.RegisterPbufRing(poolBgid+uint16(i), poolBufs, 0)
-			if errors.Is(err, syscall.EEXIST) {
-				continue // another user of this Loop has that group
-			}
-			if err != nil {
-				return err
-			}
-			p.pb, p.bgid = pb, poolBgid+uint16(i)
+	for i := range 16 {
+		bgid := poolBgid + uint16(i)
+		err := l.DoBufferGroup(bgid, func(r *ring.Ring) error {
+			pb, err := r.RegisterPbufRing(bgid, poolBufs, 0)
+			p.pb = pb
+			return err
+		})
+		if errors.Is(err, syscall.EEXIST) {
+			continue // another user of this Loop has that group
+		}
+		if err != nil {
 			return nil
 		}
-		return syscall.EEXIST
-	})
-	if err != nil {
+		p.bgid = bgid
+		break
+	}
+	if p.pb == nil {
 		return nil
 	}
 	// One allocation for all buffers; each buffer is a capped slice of it.

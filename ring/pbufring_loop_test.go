@@ -1,0 +1,170 @@
+//go:build linux
+
+package ring_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// loopSelectRead submits a read of up to 16 bytes from fd into a buffer of
+// group bgid on l and returns its CQE.
+func loopSelectRead(ctx context.Context, l *ring.Loop, fd int, bgid uint16) (ring.CQE, error) {
+	r := ring.NewRequest()
+	selectReadSQE(fd, bgid, 16, 0)(&r.SQE)
+	if err := l.Submit(ctx, r); err != nil {
+		return ring.CQE{}, err
+	}
+	return r.Wait(ctx)
+}
+
+// TestLoopRingsBufferGroups: on a Loop over three rings, buffer groups
+// registered through DoBufferGroup live on one ring each, and Submit sends
+// the requests that select from a group to its ring, whichever P they are
+// submitted from. Six goroutines read from their pipes into buffers of two
+// provided-buffer rings: every read gets its message, none gets ENOBUFS
+// from a ring without the group. A group of requests that names both
+// groups (pinned to different rings) is ErrBufferGroupsApart. A group
+// pinned with a no-op function takes legacy PROVIDE_BUFFERS buffers, and
+// reads from four goroutines get them.
+func TestLoopRingsBufferGroups(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(8))...)
+			ctx := context.Background()
+			var mu sync.Mutex // PbufRing.Add/Advance are single-owner
+			var pbs [2]*ring.PbufRing
+			for i := range pbs {
+				bgid := uint16(20 + i)
+				if err := l.DoBufferGroup(bgid, func(r *ring.Ring) error {
+					pb, err := r.RegisterPbufRing(bgid, 8, 0)
+					if err != nil {
+						return err
+					}
+					for j := range uint16(8) {
+						if err := pb.Add(make([]byte, 16), j); err != nil {
+							return err
+						}
+					}
+					pb.Advance(8)
+					pbs[i] = pb
+					return nil
+				}); err != nil {
+					t.Fatalf("DoBufferGroup(%d): %v", bgid, err)
+				}
+			}
+			const workers, rounds = 6, 60
+			got := make([][]string, workers)
+			var wg sync.WaitGroup
+			for w := range workers {
+				rfd, wfd := opPipe(t)
+				wg.Go(func() {
+					for i := range rounds {
+						msg := fmt.Sprintf("w%d-%d", w, i)
+						unix.Write(wfd, []byte(msg))
+						pb := pbs[(w+i)%2]
+						c, err := loopSelectRead(ctx, l, rfd, pb.Bgid())
+						bid, ok := c.BufferID()
+						if err != nil || c.Res < 0 || !ok {
+							got[w] = append(got[w], fmt.Sprintf("group %d: %+v %v", pb.Bgid(), c, err))
+							return
+						}
+						mu.Lock()
+						buf := pb.Buffer(bid)
+						got[w] = append(got[w], string(buf[:c.Res]))
+						pb.Add(buf, bid)
+						pb.Advance(1)
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			want := make([][]string, workers)
+			for w := range want {
+				for i := range rounds {
+					want[w] = append(want[w], fmt.Sprintf("w%d-%d", w, i))
+				}
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("reads (-want +got):\n%s", d)
+			}
+
+			rfd, _ := opPipe(t)
+			a, b := ring.NewRequest(), ring.NewRequest()
+			selectReadSQE(rfd, 20, 16, 0)(&a.SQE)
+			a.SQE.Flags |= ring.SQEIOLink
+			selectReadSQE(rfd, 21, 16, 0)(&b.SQE)
+			if err := l.Submit(ctx, a, b); !errors.Is(err, ring.ErrBufferGroupsApart) {
+				t.Fatalf("Submit of a group over groups 20 and 21: %v, want ErrBufferGroupsApart", err)
+			}
+
+			const legacy = 30
+			if err := l.DoBufferGroup(legacy, func(*ring.Ring) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			mem := make([]byte, 4*16)
+			p := ring.NewRequest()
+			p.SQE.PrepProvideBuffers(mem, 16, 4, legacy, 0)
+			if err := l.Submit(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := p.Wait(ctx); err != nil || c.Res < 0 {
+				t.Fatalf("PROVIDE_BUFFERS: %+v %v", c, err)
+			}
+			bids := make([]int, 4)
+			for w := range bids {
+				rfd, wfd := opPipe(t)
+				unix.Write(wfd, []byte("legacy"))
+				wg.Go(func() {
+					c, err := loopSelectRead(ctx, l, rfd, legacy)
+					bid, ok := c.BufferID()
+					if err != nil || c.Res != 6 || !ok || string(mem[int(bid)*16:int(bid)*16+6]) != "legacy" {
+						bids[w] = -1
+						t.Errorf("legacy read %d: %+v %v", w, c, err)
+						return
+					}
+					bids[w] = int(bid)
+				})
+			}
+			wg.Wait()
+			sort.Ints(bids)
+			if d := cmp.Diff([]int{0, 1, 2, 3}, bids); d != "" {
+				t.Errorf("legacy buffer ids (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestLoopOneRingDoBufferGroup: on a Loop with one ring DoBufferGroup is
+// Do, and buffer-select reads need no pinning.
+func TestLoopOneRingDoBufferGroup(t *testing.T) {
+	l := newTestLoop(t, ring.WithRings(1))
+	var pb *ring.PbufRing
+	if err := l.DoBufferGroup(5, func(r *ring.Ring) (err error) {
+		pb, err = r.RegisterPbufRing(5, 2, 0)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pb.Add(make([]byte, 16), 1)
+	pb.Advance(1)
+	rfd, wfd := opPipe(t)
+	unix.Write(wfd, []byte("one"))
+	c, err := loopSelectRead(context.Background(), l, rfd, 5)
+	// UserData is the Loop's own slot tag.
+	if d := cmp.Diff(bufCQE(c.UserData, 3, 1, false), c); err != nil || d != "" {
+		t.Fatalf("read (-want +got, err %v):\n%s", err, d)
+	}
+	if got := string(pb.Buffer(1)[:3]); got != "one" {
+		t.Errorf("buffer 1 = %q", got)
+	}
+}
