@@ -69,6 +69,10 @@ func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
 // 0.5-4 ms before the first SQE, with the workers idle.
 var statChunk = 1024
 
+// statChunkMin is the smallest chunk a call is cut into to give every
+// stat thread a share.
+const statChunkMin = 128
+
 // statAll stats every name with one IORING_OP_STATX each. The paths of a
 // chunk share one allocation, and so do its FileInfos, into which the
 // kernel writes the statx results. The chunks run on the stat ring
@@ -95,12 +99,20 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	// is open (Do fails with ErrClosed after Close, as every other call
 	// does) and supports STATX.
 	private := s.loop.CheckOp(ring.OpStatx) == nil && s.loop.Do(func(*ring.Ring) error { return nil }) == nil
-	batches := make([]*statBatch, 0, (len(names)+statChunk-1)/statChunk)
-	for start := 0; start < len(names); start += statChunk {
-		end := min(start+statChunk, len(names))
+	// Chunks of equal size, as many as the stat threads or a multiple,
+	// so that each thread gets the same share of a call.
+	chunks := (len(names) + statChunk - 1) / statChunk
+	if len(names) >= statThreads*statChunkMin {
+		chunks = (chunks + statThreads - 1) / statThreads * statThreads
+	}
+	size := (len(names) + chunks - 1) / chunks
+	turn := int(statTurn.Add(1))
+	batches := make([]*statBatch, 0, chunks)
+	for start := 0; start < len(names); start += size {
+		end := min(start+size, len(names))
 		b := newStatBatch(op, names[start:end], flags, infos[start:end], errs[start:end])
 		if private {
-			private = b.startPrivate()
+			private = b.startPrivate(turn + len(batches))
 		}
 		batches = append(batches, b)
 	}

@@ -14,30 +14,38 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Batched stat on a private ring served by one dedicated OS thread.
+// Batched stat on private rings, each served by one dedicated OS thread.
 //
 // The kernel always punts IORING_OP_STATX to io-wq workers (io_statx_prep
 // sets REQ_F_FORCE_ASYNC: statx has no non-blocking path), so what a
 // batch costs above the statx calls themselves is the hand-off: SQEs in,
-// CQEs out. One goroutine, locked to its OS thread for life, owns one
-// plain Ring and runs every batch of the process on it, in line: it opens
-// the batch's parent directories, fills the SQ with one STATX per name
-// (relative to its parent), submits with one enter, sleeps in the kernel
-// until a completion arrives, copies the CQEs out with PeekBatch and
-// refills, from the next batch in line once the current one is all
-// submitted; then it closes the parents and hands the batch back. The
-// statx results land straight in the FileInfos, so nothing is allocated
-// per path.
+// CQEs out. A stat thread is a goroutine, locked to its OS thread for
+// life, that owns one plain Ring and runs the batches handed to it on it,
+// in line: it opens the batch's parent directories, fills the SQ with one
+// STATX per name (relative to its parent), submits with one enter, sleeps
+// in the kernel until a completion arrives, copies the CQEs out with
+// PeekBatch and refills, from the next batch in line once the current one
+// is all submitted; then it closes the parents and hands the batch back.
+// The statx results land straight in the FileInfos, so nothing is
+// allocated per path.
 //
-// Why one thread: io-wq pools are per submitting thread. A batch that ran
-// on whatever thread its goroutine had made a pool (up to 4 x CPUs
-// workers) on every thread it ever ran on: 18-24 threads in a
-// 10,000-file benchmark. One thread has one pool, and its worker cap
+// Why dedicated threads: io-wq pools are per submitting thread. A batch
+// that ran on whatever thread its goroutine had made a pool (up to
+// 4 x CPUs workers) on every thread it ever ran on: 18-24 threads in a
+// 10,000-file benchmark. A stat thread has one pool, and its worker cap
 // (IORING_REGISTER_IOWQ_MAX_WORKERS) cannot leak onto a thread that also
 // submits the Loop's work. It also lets the ring be SINGLE_ISSUER with
 // DEFER_TASKRUN: the workers' completions queue on the ring and run when
 // the thread enters to wait (about 5% less CPU on the thread than
 // COOP_TASKRUN's task work, measured on a raw ring).
+//
+// Why two (statThreads): a stat thread is a serial stage (copying each
+// path in, queueing it to io-wq, running its completion, waking and
+// sleeping: about 0.8 us of CPU per stat) in front of its workers. With
+// one, the CPUs went idle whenever it slept or woke while its workers
+// ran dry: 1.1-1.6 of 2 cores used. A call's chunks are dealt out to the
+// threads in turn, so each thread's sleeps are covered by the other's
+// work (docs/design.md, Measured limits).
 //
 // docs/design.md (Measured limits) has the CPU cost of each part.
 
@@ -45,24 +53,26 @@ import (
 // calls in flight, shared by the batches in line.
 const statRingEntries = 256
 
-// statIdle is how long the stat thread waits for a next batch before it
+// statIdle is how long a stat thread waits for a next batch before it
 // exits; its io-wq workers exit with it. Guarded by statSrv.mu.
 var statIdle = 2 * time.Second
 
-// statWorkers caps the stat thread's bounded io-wq workers. STATX is
+// statWorkers caps each stat thread's bounded io-wq workers. STATX is
 // forced async, which io-wq treats as concurrent work: it starts a new
 // worker for each SQE that finds none idle, up to the cap (by default
 // min(SQ entries, 4 x CPUs)), although on cached dentries statx is CPU
-// work and NumCPU workers keep every CPU busy. Twice that (at least 4)
-// keeps stats going while some workers block in a slow file system (NFS,
-// FUSE): the batches of the whole process share these workers. Measured
-// on 2 CPUs (load 13): 2 and 4 workers the same CPU per stat
-// (2.17-2.40 us against 2.18-2.56 us), 8 no better, 1 worse (3.1 us).
-var statWorkers = uint32(max(4, 2*runtime.NumCPU()))
+// work and NumCPU workers keep every CPU busy. Twice that over all the
+// stat threads (at least 2 each) keeps stats going while some workers
+// block in a slow file system (NFS, FUSE): the batches of the whole
+// process share these workers. Measured on 2 CPUs with one stat thread
+// (load 13): 2 and 4 workers the same CPU per stat (2.17-2.40 us against
+// 2.18-2.56 us), 8 no better, 1 worse (3.1 us).
+var statWorkers = uint32(max(2, 2*runtime.NumCPU()/statThreads))
 
-// statServer is the stat thread's state. Only the stat thread touches
-// the fields after queue.
+// statServer is a stat thread's state. Only the stat thread touches the
+// fields after queue.
 type statServer struct {
+	idx    int           // index in statSrv.s
 	queue  []*statBatch  // batches handed in, guarded by statSrv.mu
 	wake   chan struct{} // one token: queue is not empty
 	r      *ring.Ring    // the stat ring
@@ -84,9 +94,19 @@ const (
 	kindClose = 2 << 62
 )
 
+// statThreads is how many stat threads, each with its own ring and io-wq
+// pool, a process runs at most; a call's chunks are dealt out to them in
+// turn. Two, or one on one CPU: more were not measured (the project
+// machine has 2 CPUs).
+var statThreads = max(1, min(2, runtime.NumCPU()))
+
+// statTurn deals the first chunk of each call to the next stat thread, so
+// that concurrent small calls spread over the threads too.
+var statTurn atomic.Uint32
+
 var statSrv struct {
 	mu sync.Mutex
-	s  *statServer // the running stat thread, nil when none
+	s  []*statServer // the running stat threads by index, nil where none
 	// failed is set when the stat ring cannot be made (no io_uring,
 	// RLIMIT_MEMLOCK, ...): batches then run through the Loop.
 	failed bool
@@ -128,12 +148,13 @@ type statBatch struct {
 	done     chan struct{}
 }
 
-// startPrivate hands b to the stat thread, starting one if none runs;
-// b.done is closed when b is finished. It reports false, with nothing
-// done and b.done nil, when no stat ring can be made; the caller then
-// runs b through the Loop. A batch that the stat thread could not run
-// because its ring failed to start comes back with b.private false.
-func (b *statBatch) startPrivate() bool {
+// startPrivate hands b to stat thread turn (modulo statThreads),
+// starting it if it does not run; b.done is closed when b is finished.
+// It reports false, with nothing done and b.done nil, when no stat ring
+// can be made; the caller then runs b through the Loop. A batch that the
+// stat thread could not run because its ring failed to start comes back
+// with b.private false.
+func (b *statBatch) startPrivate(turn int) bool {
 	p := &statSrv
 	p.mu.Lock()
 	if p.failed {
@@ -142,10 +163,14 @@ func (b *statBatch) startPrivate() bool {
 	}
 	b.done = make(chan struct{})
 	b.private = true
-	s := p.s
+	if p.s == nil {
+		p.s = make([]*statServer, statThreads)
+	}
+	k := turn % len(p.s)
+	s := p.s[k]
 	if s == nil {
-		s = &statServer{wake: make(chan struct{}, 1)}
-		p.s = s
+		s = &statServer{idx: k, wake: make(chan struct{}, 1)}
+		p.s[k] = s
 		go s.run()
 	}
 	s.queue = append(s.queue, b)
@@ -172,7 +197,7 @@ func (s *statServer) take() bool {
 			return true
 		}
 		if timedOut {
-			p.s = nil
+			p.s[s.idx] = nil
 			p.mu.Unlock()
 			return false
 		}
@@ -241,7 +266,7 @@ func (s *statServer) run() {
 	if err != nil {
 		p := &statSrv
 		p.mu.Lock()
-		p.failed, p.s = true, nil
+		p.failed, p.s[s.idx] = true, nil
 		queued := s.queue
 		s.queue = nil
 		p.mu.Unlock()
@@ -426,7 +451,7 @@ func (s *statServer) finishDone() int {
 func (s *statServer) abandon() {
 	p := &statSrv
 	p.mu.Lock()
-	p.s = nil
+	p.s[s.idx] = nil
 	s.line = append(s.line, s.queue...)
 	s.queue = nil
 	p.mu.Unlock()

@@ -71,6 +71,27 @@ func TestLstatAllConcurrentBatches(t *testing.T) {
 	}
 }
 
+// A call is cut into chunks of equal size dealt out to the stat threads:
+// whatever the number of names, around chunk boundaries or below one
+// chunk per thread, every result matches os; a call of several chunks
+// starts every stat thread.
+func TestLstatAllChunksOverStatThreads(t *testing.T) {
+	all := batchNames(t)
+	s, err := uringos.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uringos.SetStatChunk(100)()
+	for _, n := range []int{1, 2, 99, 100, 101, 255, 256, 257, 300, 301, len(all)} {
+		if diff := lstatDiff(s, all[:n]); diff != "" {
+			t.Errorf("%d names: (-os +uringos):\n%s", n, diff)
+		}
+	}
+	if got, want := uringos.StatThreadsRunning(), uringos.StatThreads(); got != want {
+		t.Errorf("after calls of several chunks: %d stat threads running, want %d", got, want)
+	}
+}
+
 // A batch on a closed Loop fails like every other call on it, although
 // the private rings do not need the Loop.
 func TestLstatAllAfterLoopClose(t *testing.T) {

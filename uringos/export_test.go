@@ -56,12 +56,24 @@ func SetStatIdle(d time.Duration) (restore func()) {
 	}
 }
 
-// StatThreadRunning reports whether the stat thread is running.
-func StatThreadRunning() bool {
+// StatThreadRunning reports whether a stat thread is running.
+func StatThreadRunning() bool { return StatThreadsRunning() > 0 }
+
+// StatThreadsRunning is how many stat threads are running.
+func StatThreadsRunning() int {
 	statSrv.mu.Lock()
 	defer statSrv.mu.Unlock()
-	return statSrv.s != nil
+	n := 0
+	for _, s := range statSrv.s {
+		if s != nil {
+			n++
+		}
+	}
+	return n
 }
+
+// StatThreads is how many stat threads a process runs at most.
+func StatThreads() int { return statThreads }
 
 // SetStatChunk sets how many names one stat batch holds; the returned
 // function restores the default. Not safe during a batch.
