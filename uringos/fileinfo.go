@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/uringkit/uring/ring"
 )
@@ -15,21 +14,21 @@ import (
 const statxMask = 0x7ff // STATX_BASIC_STATS
 
 // fileStat is the fs.FileInfo of a statx result. Sys returns the
-// *ring.Statx (struct statx), where os returns a *syscall.Stat_t.
+// *ring.Statx (struct statx), where os returns a *syscall.Stat_t. Size
+// and ModTime read the statx result itself (fileinfo_linux.go): a batch
+// allocates one fileStat per name, which the kernel writes into, and
+// without copies of those fields each is 280 bytes instead of 312, with
+// one pointer (name's) for the garbage collector to scan instead of two.
 type fileStat struct {
-	name    string
-	size    int64
-	mode    fs.FileMode
-	modTime time.Time
-	sys     ring.Statx
+	name string
+	mode fs.FileMode
+	sys  ring.Statx
 }
 
-func (s *fileStat) Name() string       { return s.name }
-func (s *fileStat) Size() int64        { return s.size }
-func (s *fileStat) Mode() fs.FileMode  { return s.mode }
-func (s *fileStat) ModTime() time.Time { return s.modTime }
-func (s *fileStat) IsDir() bool        { return s.mode.IsDir() }
-func (s *fileStat) Sys() any           { return &s.sys }
+func (s *fileStat) Name() string      { return s.name }
+func (s *fileStat) Mode() fs.FileMode { return s.mode }
+func (s *fileStat) IsDir() bool       { return s.mode.IsDir() }
+func (s *fileStat) Sys() any          { return &s.sys }
 
 // fileModeOf converts st_mode to an fs.FileMode the way os does.
 func fileModeOf(mode uint32) fs.FileMode {

@@ -18,11 +18,16 @@ func newFileStat(path string, st *ring.Statx) *fileStat {
 // fill sets the FileInfo fields from fs.sys, the statx result for path
 // (which the kernel may have written in place).
 func (fs *fileStat) fill(path string) {
-	st := &fs.sys
 	fs.name = baseName(path)
-	fs.size = int64(st.Size)
-	fs.mode = fileModeOf(uint32(st.Mode))
-	fs.modTime = time.Unix(st.Mtime.Sec, int64(st.Mtime.Nsec))
+	fs.mode = fileModeOf(uint32(fs.sys.Mode))
+}
+
+// Size is stx_size.
+func (fs *fileStat) Size() int64 { return int64(fs.sys.Size) }
+
+// ModTime is stx_mtime, in the local time zone as os gives it.
+func (fs *fileStat) ModTime() time.Time {
+	return time.Unix(fs.sys.Mtime.Sec, int64(fs.sys.Mtime.Nsec))
 }
 
 // sameInode reports whether two statx results are of one file.

@@ -2,7 +2,11 @@
 
 package uringos
 
-import "github.com/uringkit/uring/ring"
+import (
+	"time"
+
+	"github.com/uringkit/uring/ring"
+)
 
 // On systems without io_uring only the os fallback runs, and statx
 // results never exist.
@@ -10,6 +14,10 @@ import "github.com/uringkit/uring/ring"
 func newFileStat(path string, st *ring.Statx) *fileStat { return &fileStat{name: baseName(path)} }
 
 func (fs *fileStat) fill(path string) { fs.name = baseName(path) }
+
+func (fs *fileStat) Size() int64 { return 0 }
+
+func (fs *fileStat) ModTime() time.Time { return time.Time{} }
 
 func sameInode(a, b *ring.Statx) bool { return false }
 
