@@ -100,7 +100,7 @@ func (s *Sys) statAll(op string, names []string, flags int) ([]fs.FileInfo, []er
 	// does) and supports STATX.
 	private := s.loop.CheckOp(ring.OpStatx) == nil && s.loop.Do(func(*ring.Ring) error { return nil }) == nil
 	// Chunks of equal size, as many as the stat threads or a multiple,
-	// so that each thread gets the same share of a call.
+	// so that the threads can share a call evenly.
 	chunks := (len(names) + statChunk - 1) / statChunk
 	if len(names) >= statThreads*statChunkMin {
 		chunks = (chunks + statThreads - 1) / statThreads * statThreads

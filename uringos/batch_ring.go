@@ -43,9 +43,9 @@ import (
 // path in, queueing it to io-wq, running its completion, waking and
 // sleeping: about 0.8 us of CPU per stat) in front of its workers. With
 // one, the CPUs went idle whenever it slept or woke while its workers
-// ran dry: 1.1-1.6 of 2 cores used. A call's chunks are dealt out to the
-// threads in turn, so each thread's sleeps are covered by the other's
-// work (docs/design.md, Measured limits).
+// ran dry: 1.1-1.6 of 2 cores used. The threads take a call's chunks
+// from one queue as they run short of work, so each thread's sleeps are
+// covered by the other's work (docs/design.md, Measured limits).
 //
 // docs/design.md (Measured limits) has the CPU cost of each part.
 
@@ -70,11 +70,10 @@ var statIdle = 2 * time.Second
 var statWorkers = uint32(max(2, 2*runtime.NumCPU()/statThreads))
 
 // statServer is a stat thread's state. Only the stat thread touches the
-// fields after queue.
+// fields after wake.
 type statServer struct {
 	idx    int           // index in statSrv.s
-	queue  []*statBatch  // batches handed in, guarded by statSrv.mu
-	wake   chan struct{} // one token: queue is not empty
+	wake   chan struct{} // one token: statSrv.queue may not be empty
 	r      *ring.Ring    // the stat ring
 	cqes   []ring.CQE    // PeekBatch's buffer
 	slots  []*statBatch  // batches with SQEs in flight, by slot
@@ -95,18 +94,24 @@ const (
 )
 
 // statThreads is how many stat threads, each with its own ring and io-wq
-// pool, a process runs at most; a call's chunks are dealt out to them in
-// turn. Two, or one on one CPU: more were not measured (the project
-// machine has 2 CPUs).
+// pool, a process runs at most. Two, or one on one CPU: more were not
+// measured (the project machine has 2 CPUs).
 var statThreads = max(1, min(2, runtime.NumCPU()))
 
-// statTurn deals the first chunk of each call to the next stat thread, so
-// that concurrent small calls spread over the threads too.
+// statTurn picks the stat thread a chunk starts if it does not run: the
+// chunks of one call, and the first chunks of calls one after the other,
+// go to the threads in turn, so a call of several chunks starts them all.
 var statTurn atomic.Uint32
 
 var statSrv struct {
 	mu sync.Mutex
 	s  []*statServer // the running stat threads by index, nil where none
+	// queue holds the batches handed in and not yet taken: a stat thread
+	// takes the next one when it has no more than a window's worth of
+	// names left to submit, so that a thread slowed down (by other
+	// processes on its CPU) takes fewer chunks of a call instead of
+	// holding the call up.
+	queue []*statBatch
 	// failed is set when the stat ring cannot be made (no io_uring,
 	// RLIMIT_MEMLOCK, ...): batches then run through the Loop.
 	failed bool
@@ -148,8 +153,9 @@ type statBatch struct {
 	done     chan struct{}
 }
 
-// startPrivate hands b to stat thread turn (modulo statThreads),
-// starting it if it does not run; b.done is closed when b is finished.
+// startPrivate queues b for the stat threads, starting thread turn
+// (modulo statThreads) if it does not run; b.done is closed when b is
+// finished.
 // It reports false, with nothing done and b.done nil, when no stat ring
 // can be made; the caller then runs b through the Loop. A batch that the
 // stat thread could not run because its ring failed to start comes back
@@ -166,33 +172,33 @@ func (b *statBatch) startPrivate(turn int) bool {
 	if p.s == nil {
 		p.s = make([]*statServer, statThreads)
 	}
-	k := turn % len(p.s)
-	s := p.s[k]
-	if s == nil {
-		s = &statServer{idx: k, wake: make(chan struct{}, 1)}
-		p.s[k] = s
-		go s.run()
+	if k := turn % len(p.s); p.s[k] == nil {
+		p.s[k] = &statServer{idx: k, wake: make(chan struct{}, 1)}
+		go p.s[k].run()
 	}
-	s.queue = append(s.queue, b)
+	p.queue = append(p.queue, b)
+	for _, s := range p.s {
+		if s != nil {
+			select {
+			case s.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
 	p.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
 	return true
 }
 
-// take moves the queued batches into line, giving each a slot; with
-// none queued and nothing in line it waits up to statIdle for one, then
-// retires the server (under the lock, so that no batch is queued on a
-// server that has gone) and reports false.
+// take moves the next queued batch into line, giving it a slot; with
+// none queued it waits up to statIdle for one, then retires the server
+// (under the lock, so that no batch is queued while no server runs) and
+// reports false.
 func (s *statServer) take() bool {
 	p := &statSrv
 	timedOut := false
 	for {
 		p.mu.Lock()
-		s.pullLocked()
-		if len(s.line) > 0 {
+		if s.pullLocked() {
 			p.mu.Unlock()
 			return true
 		}
@@ -211,22 +217,30 @@ func (s *statServer) take() bool {
 	}
 }
 
-// pull moves the batches queued since the last look into line, so a
-// caller's next chunk joins the window while the ring is still busy with
-// the ones before.
+// pull moves the next queued batch, if any, into line, so that it joins
+// the window while the ring is still busy with the ones before.
 func (s *statServer) pull() {
 	statSrv.mu.Lock()
 	s.pullLocked()
 	statSrv.mu.Unlock()
 }
 
-func (s *statServer) pullLocked() {
-	for _, b := range s.queue {
-		b.slot = s.slotFor(b)
-		s.line = append(s.line, b)
+func (s *statServer) pullLocked() bool {
+	p := &statSrv
+	if len(p.queue) == 0 {
+		return false
 	}
-	clear(s.queue)
-	s.queue = s.queue[:0]
+	b := p.queue[0]
+	p.queue[0] = nil
+	p.queue = p.queue[1:]
+	b.slot = s.slotFor(b)
+	s.line = append(s.line, b)
+	return true
+}
+
+// unsubmitted is how many SQEs b still has to prepare.
+func (b *statBatch) unsubmitted() int {
+	return len(b.dirs.names) - b.nextDir + len(b.names) - b.next
 }
 
 // newStatRing makes the stat ring on the calling (locked) thread.
@@ -267,8 +281,8 @@ func (s *statServer) run() {
 		p := &statSrv
 		p.mu.Lock()
 		p.failed, p.s[s.idx] = true, nil
-		queued := s.queue
-		s.queue = nil
+		queued := p.queue
+		p.queue = nil
 		p.mu.Unlock()
 		for _, b := range queued {
 			b.private = false
@@ -300,7 +314,9 @@ func (s *statServer) serve() error {
 	queued, kernel := 0, 0 // SQEs prepared but not consumed; consumed but not reaped
 	fill := 0              // index in line of the batch being prepared
 	for len(s.line) > 0 || len(s.closes) > 0 || queued+kernel > 0 {
-		s.pull()
+		if fill >= len(s.line) || fill == len(s.line)-1 && s.line[fill].unsubmitted() < statRingEntries {
+			s.pull()
+		}
 		for queued+kernel < statRingEntries && len(s.closes) > 0 {
 			sqe := r.GetSQE()
 			if sqe == nil {
@@ -452,8 +468,10 @@ func (s *statServer) abandon() {
 	p := &statSrv
 	p.mu.Lock()
 	p.s[s.idx] = nil
-	s.line = append(s.line, s.queue...)
-	s.queue = nil
+	// The queued batches, not started, run through the Loop too: no
+	// stat thread may be left to take them.
+	s.line = append(s.line, p.queue...)
+	p.queue = nil
 	p.mu.Unlock()
 	for _, c := range s.closes {
 		unix.Close(int(c.fd))
