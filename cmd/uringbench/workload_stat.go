@@ -41,6 +41,20 @@ type statWorkload struct{}
 // statFiles is how many files the tree holds: the issue's 10,000.
 const statFiles = 10_000
 
+// statPasses is how many timed batches of the 10,000 files a warm run
+// makes (-ops 200000: about 0.3 s a side here). It was 5: uringos's side
+// allocates a batch's FileInfos and paths together (about 4 MB per
+// 10,000 names, all live until the call returns), so its heap grows over
+// its first few calls, and the workers writing statx results into fresh
+// pages fault them in: a run of the warm-up pass and 5 batches took
+// 5,600-6,000 page faults (os.Lstat's 1,800), later batches 14 per 1,000
+// stats (os.Lstat's 3), and CPU per stat was 2.64 µs over 5 batches
+// against 2.19 over 50 (os.Lstat 2.10 and 2.09; medians of 5 runs,
+// 2026-11-26 01:31 UTC, load 5.5). 20 batches measure the steady state
+// of a program that stats many files; the cold rows measure a first
+// batch, growth included.
+const statPasses = 20
+
 func (statWorkload) Name() string { return "stat" }
 
 func (statWorkload) Describe() string {
@@ -56,10 +70,10 @@ func (statWorkload) Flags() []string { return []string{"batch", "ops", "goroutin
 
 // Defaults are the issue's two comparisons, against one goroutine
 // (target 2x) and against GOMAXPROCS goroutines (target 1x), warm
-// (5 batches of 10,000 after an untimed one: about 0.1 s on each side
-// here) and cold (a process's first batch of 10,000).
+// (statPasses batches of 10,000 after an untimed one) and cold (a
+// process's first batch of 10,000).
 func (statWorkload) Defaults() []Comparison {
-	p := Params{Batch: statFiles, Ops: 5 * statFiles, Goroutines: 1, Setup: "none"}
+	p := Params{Batch: statFiles, Ops: statPasses * statFiles, Goroutines: 1, Setup: "none"}
 	par := p
 	par.Goroutines = runtime.GOMAXPROCS(0)
 	cold := Params{Batch: statFiles, Ops: statFiles, Goroutines: 1, Setup: "cold"}
@@ -74,7 +88,7 @@ func (statWorkload) Defaults() []Comparison {
 }
 
 func (statWorkload) Run(engine string, p Params) (Result, error) {
-	p = Params{Batch: orDefault(p.Batch, statFiles), Ops: orDefault(p.Ops, int64(5*statFiles)),
+	p = Params{Batch: orDefault(p.Batch, statFiles), Ops: orDefault(p.Ops, int64(statPasses*statFiles)),
 		Goroutines: orDefault(p.Goroutines, runtime.GOMAXPROCS(0)), Setup: orDefault(p.Setup, "none")}
 	if engine != "os-parallel" {
 		p.Goroutines = 1
