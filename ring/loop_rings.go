@@ -26,6 +26,18 @@ import (
 // buffer group (RegisterPbufRing, or PROVIDE_BUFFERS) lives on one ring:
 // register it through DoBufferGroup, which pins the group to one ring,
 // and Submit sends every request that selects from it there.
+//
+// Other kernel state is per ring too, and the Loop does not route by it:
+// a request may go to another ring than the one that holds what it names.
+// Direct descriptors (a slot filled by OPENAT, ACCEPT or SOCKET with a
+// file index, then used with IOSQE_FIXED_FILE) exist only in the table of
+// the ring that installed them (EBADF, or another file, on the others);
+// TIMEOUT_REMOVE and TIMEOUT_UPDATE find only timeouts of their own ring
+// (ENOENT); a TIMEOUT with a completion count counts only its ring's CQEs;
+// IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see only their ring;
+// an error that breaks one ring leaves the others running. Submit such
+// requests in one group with the requests they depend on (a group stays
+// on one ring), or use a Loop with one ring.
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings = n } }
 
 // Rings returns how many rings the Loop spreads its requests over: 1
