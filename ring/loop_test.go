@@ -12,13 +12,19 @@ import (
 	"github.com/uringkit/uring/ring"
 )
 
-// loopModes is the configuration matrix the Loop tests run against.
+// loopModes is the configuration matrix the Loop tests run against: the
+// default (one ring) in each mode, and each mode on two rings
+// (WithRings(2), the setting docs/heuristics.md section 5 suggests for
+// page-cache-heavy programs), so every Loop invariant is checked through
+// the sharded Loop too.
 var loopModes = []struct {
 	name string
 	opts []ring.LoopOption
 }{
 	{"shared", []ring.LoopOption{ring.WithMode(ring.ModeShared)}},
 	{"owner", []ring.LoopOption{ring.WithMode(ring.ModeOwner)}},
+	{"shared-rings2", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithRings(2)}},
+	{"owner-rings2", []ring.LoopOption{ring.WithMode(ring.ModeOwner), ring.WithRings(2)}},
 }
 
 func newTestLoop(t testing.TB, opts ...ring.LoopOption) *ring.Loop {
