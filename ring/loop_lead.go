@@ -123,6 +123,12 @@ func (l *Loop) graceFire() {
 // ready reports whether r has something for Wait (next false: its terminal
 // result) or Next (next true: any CQE).
 func (r *Request) ready(next bool) bool {
+	if r.fast.Load() {
+		return true
+	}
+	if !r.posted.Load() {
+		return false
+	}
 	r.mu.Lock()
 	ok := r.term || next && r.qh < len(r.q)
 	r.mu.Unlock()

@@ -42,12 +42,22 @@ type Request struct {
 	cancelled atomic.Bool // an ASYNC_CANCEL was sent (or queued) for it
 	ctxErr    error       // set by Wait/Next when the context ended first
 
-	mu   sync.Mutex
-	q    []CQE // CQEs delivered and not yet taken by Wait/Next
-	qh   int
-	term bool  // the terminal CQE is in q (or err is set)
-	err  error // Loop-level failure (ErrCQEsDropped, ErrClosed)
-	wake chan struct{}
+	// The terminal CQE of a request that had no CQE before it (every
+	// single-CQE op) is handed over without the mutex: the dispatcher
+	// writes res, then sets fast. queued is the dispatcher's own record
+	// that a CQE went to q first (multishot, zero-copy), after which the
+	// terminal one follows it there, in order.
+	fast   atomic.Bool
+	res    CQE
+	queued bool
+
+	mu     sync.Mutex
+	q      []CQE // CQEs delivered and not yet taken by Wait/Next
+	qh     int
+	term   bool        // the terminal CQE is in q (or err is set)
+	err    error       // Loop-level failure (ErrCQEsDropped, ErrClosed)
+	posted atomic.Bool // under mu: q or term changed since Wait last looked
+	wake   chan struct{}
 
 	pinner runtime.Pinner
 	pinned bool
@@ -95,15 +105,21 @@ func (r *Request) Pin(p any) {
 	r.pinned = true
 }
 
-// reset clears per-submission state; called by Submit and Release.
+// reset clears per-submission state; called by Submit and Release, when
+// the Request is not in flight: no dispatcher touches it (its last
+// delivery happened before the waiter took the terminal result, and the
+// state change that followed orders it before this).
 func (r *Request) reset() {
 	r.grp, r.gi = nil, 0
 	r.cancelled.Store(false)
 	r.ctxErr = nil
-	r.mu.Lock()
-	clear(r.q)
+	r.fast.Store(false)
+	r.res, r.queued = CQE{}, false
+	if len(r.q) > 0 {
+		clear(r.q)
+	}
 	r.q, r.qh, r.term, r.err = r.q[:0], 0, false, nil
-	r.mu.Unlock()
+	r.posted.Store(false)
 	select { // a wake-up left over from the previous use
 	case <-r.wake:
 	default:
@@ -113,17 +129,40 @@ func (r *Request) reset() {
 // deliver queues a CQE for the waiter; terminal marks the last one. Runs on
 // the dispatcher; it never runs user code and never blocks.
 func (r *Request) deliver(c CQE, terminal bool) {
+	if terminal && !r.queued {
+		r.res = c
+		r.fast.Store(true)
+		r.signal()
+		return
+	}
+	r.queued = true
 	r.mu.Lock()
 	r.q = append(r.q, c)
 	r.term = terminal
+	r.posted.Store(true)
 	r.mu.Unlock()
 	r.signal()
+}
+
+// unfast moves a terminal CQE handed over without the mutex into q, for
+// Next, which returns the CQEs from q in order.
+func (r *Request) unfast() {
+	if !r.fast.Load() {
+		return
+	}
+	r.mu.Lock()
+	r.q = append(r.q, r.res)
+	r.term = true
+	r.posted.Store(true)
+	r.fast.Store(false)
+	r.mu.Unlock()
 }
 
 // fail resolves the Request with a Loop-level error and no further CQE.
 func (r *Request) fail(err error) {
 	r.mu.Lock()
 	r.term, r.err = true, err
+	r.posted.Store(true)
 	r.mu.Unlock()
 	r.signal()
 }
@@ -173,17 +212,26 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 	var lead leadState // the kernel-waiter role (loop_lead.go)
 	var res CQE
 	for {
-		r.mu.Lock()
-		for ; r.qh < len(r.q); r.qh++ {
-			if c := r.q[r.qh]; c.Flags&CQEFNotif == 0 {
-				res = c
+		var term bool
+		var err error
+		switch {
+		case r.fast.Load():
+			// The only CQE, handed over without the mutex (deliver).
+			res, term = r.res, true
+		case r.posted.Load():
+			r.mu.Lock()
+			for ; r.qh < len(r.q); r.qh++ {
+				if c := r.q[r.qh]; c.Flags&CQEFNotif == 0 {
+					res = c
+				}
 			}
+			if !r.term {
+				r.q, r.qh = r.q[:0], 0 // taken: reuse (multishot ops)
+				r.posted.Store(false)
+			}
+			term, err = r.term, r.err
+			r.mu.Unlock()
 		}
-		if !r.term {
-			r.q, r.qh = r.q[:0], 0 // taken: reuse (multishot ops)
-		}
-		term, err := r.term, r.err
-		r.mu.Unlock()
 		if term {
 			if lead.on {
 				l.unlead(&lead)
@@ -282,6 +330,7 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 	}
 	var lead leadState
 	for {
+		r.unfast()
 		r.mu.Lock()
 		if r.qh < len(r.q) {
 			c := r.q[r.qh]
