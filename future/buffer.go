@@ -24,9 +24,9 @@ type BufferRing struct {
 
 // NewBufferRing registers a ring of count buffers (a power of two, at most
 // 32768) of size bytes each as buffer group group on l. On a Loop made
-// WithRings(n > 1) the group lives on one of its rings
+// WithRings(n > 1) the group lives on its home ring
 // (ring.Loop.DoBufferGroup), and the Loop submits every operation that
-// selects from it there.
+// selects a buffer there.
 func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing, error) {
 	if l == nil {
 		return nil, ErrNilLoop

@@ -68,8 +68,8 @@ var ErrNoBuffer = errors.New("io_uring: completion carries no provided buffer")
 var ErrNilLoop = errors.New("future: nil Loop")
 
 // ErrSeveralRings was returned by NewBufferRing for a Loop made
-// WithRings(n > 1), before such a Loop pinned each buffer group to one of
-// its rings (ring.Loop.DoBufferGroup). Nothing returns it any more.
+// WithRings(n > 1), before such a Loop kept buffer groups on one of its
+// rings (ring.Loop.DoBufferGroup). Nothing returns it any more.
 //
 // Deprecated: NewBufferRing works on a Loop with any number of rings.
 var ErrSeveralRings = errors.New("future: provided-buffer rings need a Loop with one ring (WithRings(1))")

@@ -100,7 +100,6 @@ type Loop struct {
 	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
 	tokens  []ringToken   // WithRings: the tokens home hands out
 	nextTok atomic.Uint32 // WithRings: the next token New hands out
-	groups  groupPins     // WithRings: the ring of each buffer group (loop_rings.go)
 }
 
 // loopCounters are the Stats counters, updated with atomics.

@@ -1,11 +1,6 @@
 package ring
 
-import (
-	"context"
-	"errors"
-	"sync"
-	"sync/atomic"
-)
+import "context"
 
 // One ring's kernel work is bound to the thread that enters it: requests
 // that complete inside io_uring_enter (cached reads, NOPs) run there, and
@@ -22,22 +17,17 @@ import (
 // with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so
-// registered files and buffers are registered on every ring. A provided
-// buffer group (RegisterPbufRing, or PROVIDE_BUFFERS) lives on one ring:
-// register it through DoBufferGroup, which pins the group to one ring,
-// and Submit sends every request that selects from it there.
-//
-// Other kernel state is per ring too, and the Loop does not route by it:
-// a request may go to another ring than the one that holds what it names.
-// Direct descriptors (a slot filled by OPENAT, ACCEPT or SOCKET with a
-// file index, then used with IOSQE_FIXED_FILE) exist only in the table of
-// the ring that installed them (EBADF, or another file, on the others);
-// TIMEOUT_REMOVE and TIMEOUT_UPDATE find only timeouts of their own ring
-// (ENOENT); a TIMEOUT with a completion count counts only its ring's CQEs;
-// IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see only their ring;
-// an error that breaks one ring leaves the others running. Submit such
-// requests in one group with the requests they depend on (a group stays
-// on one ring), or use a Loop with one ring.
+// registered files and buffers are registered on every ring. State that
+// requests create or find in one ring's kernel context (provided buffer
+// groups, direct descriptors, timeouts) lives on the first ring, the home
+// ring: register buffer groups through DoBufferGroup, and Submit sends
+// every request that names such state there (so these requests do not
+// spread, and wait for the home ring's admission credits). What the Loop
+// does not route: a TIMEOUT with a completion count counts only the home
+// ring's CQEs; IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see
+// only the ring they go to, and so does a TIMEOUT_REMOVE that updates a
+// linked timeout (IORING_LINK_TIMEOUT_UPDATE: the chain went to any ring); an error that breaks one ring leaves the
+// others running. Use a Loop with one ring where these matter.
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings = n } }
 
 // Rings returns how many rings the Loop spreads its requests over: 1
@@ -103,115 +93,66 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	c, err := l.groups.ringOf(l, reqs)
-	if err != nil {
-		return err
-	}
+	c := l.homeFor(reqs)
 	if c == nil {
 		c = l.choose(reqs[0], int64(len(reqs)))
 	}
 	return c.Submit(ctx, reqs...)
 }
 
-// Provided buffers on several rings. A buffer group (a provided-buffer
-// ring, IORING_REGISTER_PBUF_RING, or buffers given with PROVIDE_BUFFERS)
-// belongs to one io_uring ring: io_buffer_select looks the group up in
-// the submitting ring's ctx->io_bl_xa, so a buffer-select request
-// (IOSQE_BUFFER_SELECT, buf_group G) that lands on another ring finds no
-// buffers and fails with ENOBUFS. A Loop over several rings therefore
-// pins each group registered through DoBufferGroup to one ring, and
-// Submit sends a submission that names a pinned group to that ring.
+// Ring-local state on several rings. Some kernel state lives in one
+// ring's context and is found only by requests submitted to that ring:
+// buffer groups (io_buffer_select looks the group up in the ring's
+// io_bl_xa: a buffer-select request on another ring fails with ENOBUFS),
+// the direct descriptor table (a slot installed on one ring is EBADF, or
+// another file, on the others), and timeouts (TIMEOUT_REMOVE and
+// TIMEOUT_UPDATE search the ring's timeout list: ENOENT elsewhere, or a
+// timeout of the same user_data on another ring). A Loop over several
+// rings keeps all of it on its first ring, the home ring: DoBufferGroup
+// registers there, and Submit sends there every submission with a
+// request that names such state (needsHome). Everything else spreads.
 
-// ErrBufferGroupsApart is returned by Submit for a group of requests that
-// select provided buffers from buffer groups pinned to different rings of
-// a Loop made WithRings(n > 1) (DoBufferGroup): one submission goes to
-// one ring, where the other group has no buffers.
-var ErrBufferGroupsApart = errors.New("uring loop: group selects from buffer groups on different rings")
-
-// groupPins maps buffer group ids to the ring (index into shards) that
-// holds them. Pins are rare and lookups are on every sharded Submit, so
-// the map is copied on write and read through an atomic pointer.
-type groupPins struct {
-	mu   sync.Mutex // serializes DoBufferGroup calls
-	pins atomic.Pointer[map[uint16]int]
+// needsHome reports whether a request names ring-local state: it selects
+// a provided buffer (IOSQE_BUFFER_SELECT) or provides or removes buffers,
+// it uses a direct descriptor (IOSQE_FIXED_FILE) or installs or closes
+// one (a file index in splice_fd_in), it updates the file table, or it
+// is a timeout or removes or updates one.
+func needsHome(s *SQE) bool {
+	if s.Flags&(SQEBufferSelect|SQEFixedFile) != 0 {
+		return true
+	}
+	switch s.Opcode {
+	case OpProvideBuffers, OpRemoveBuffers, OpFilesUpdate, OpTimeout, OpTimeoutRemove:
+		return true
+	case OpOpenat, OpOpenat2, OpAccept, OpSocket, OpClose, OpPipe:
+		return s.SpliceFdIn != 0
+	}
+	return false
 }
 
-// ringOf returns the ring a submission must go to because it names a
-// pinned buffer group (a buffer-select request, or PROVIDE_BUFFERS /
-// REMOVE_BUFFERS for the group), or nil if it names none.
-func (g *groupPins) ringOf(l *Loop, reqs []*Request) (*Loop, error) {
-	pm := g.pins.Load()
-	if pm == nil {
-		return nil, nil
-	}
-	at := -1
+// homeFor returns the home ring if any request of the submission needs
+// it, or nil.
+func (l *Loop) homeFor(reqs []*Request) *Loop {
 	for _, r := range reqs {
-		s := &r.SQE
-		if s.Flags&SQEBufferSelect == 0 && s.Opcode != OpProvideBuffers && s.Opcode != OpRemoveBuffers {
-			continue
+		if needsHome(&r.SQE) {
+			return l.shards[0]
 		}
-		i, ok := (*pm)[s.BufIndex]
-		if !ok {
-			continue
-		}
-		if at >= 0 && at != i {
-			return nil, ErrBufferGroupsApart
-		}
-		at = i
 	}
-	if at < 0 {
-		return nil, nil
-	}
-	return l.shards[at], nil
+	return nil
 }
 
 // DoBufferGroup runs fn, like Do, for registrations of provided buffer
 // group bgid (RegisterPbufRing, UnregisterPbufRing, PbufStatus). On a
 // Loop with one ring it is Do. On a Loop made WithRings(n > 1) it runs fn
-// on one ring only, the group's: the first successful call pins bgid to
-// the ring with the fewest groups, and from then on (for the Loop's
-// life) every request that selects a buffer from bgid (IOSQE_BUFFER_SELECT
-// with buf_group bgid) or provides or removes buffers for it is submitted
-// to that ring. A call whose fn fails pins nothing new. A no-op fn just
-// pins the group, for buffers given with PROVIDE_BUFFERS.
+// on the home ring only, the first, where the Loop submits every request
+// that selects a buffer (IOSQE_BUFFER_SELECT) or provides or removes
+// buffers, whatever its group; a no-op fn is all that buffers given with
+// PROVIDE_BUFFERS need.
 func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
 	if l.shards == nil {
 		return l.Do(fn)
 	}
-	g := &l.groups
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var old map[uint16]int
-	if pm := g.pins.Load(); pm != nil {
-		old = *pm
-	}
-	i, ok := old[bgid]
-	if !ok {
-		// The ring holding the fewest groups, so that several groups
-		// (and their receive traffic) spread over the rings.
-		count := make([]int, len(l.shards))
-		for _, j := range old {
-			count[j]++
-		}
-		i = 0
-		for j := range count {
-			if count[j] < count[i] {
-				i = j
-			}
-		}
-	}
-	if err := l.shards[i].Do(fn); err != nil {
-		return err
-	}
-	if !ok {
-		m := make(map[uint16]int, len(old)+1)
-		for k, v := range old {
-			m[k] = v
-		}
-		m[bgid] = i
-		g.pins.Store(&m)
-	}
-	return nil
+	return l.shards[0].Do(fn)
 }
 
 // choose picks the ring for a submission led by r: the ring r used last

@@ -4,7 +4,6 @@ package ring_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -28,14 +27,12 @@ func loopSelectRead(ctx context.Context, l *ring.Loop, fd int, bgid uint16) (rin
 }
 
 // TestLoopRingsBufferGroups: on a Loop over three rings, buffer groups
-// registered through DoBufferGroup live on one ring each, and Submit sends
-// the requests that select from a group to its ring, whichever P they are
+// registered through DoBufferGroup live on the home ring, and Submit sends
+// the requests that select from a group there, whichever P they are
 // submitted from. Six goroutines read from their pipes into buffers of two
 // provided-buffer rings: every read gets its message, none gets ENOBUFS
-// from a ring without the group. A group of requests that names both
-// groups (pinned to different rings) is ErrBufferGroupsApart. A group
-// pinned with a no-op function takes legacy PROVIDE_BUFFERS buffers, and
-// reads from four goroutines get them.
+// from a ring without the group. Legacy PROVIDE_BUFFERS buffers go to the
+// home ring too, and reads from four goroutines get them.
 func TestLoopRingsBufferGroups(t *testing.T) {
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
@@ -98,19 +95,7 @@ func TestLoopRingsBufferGroups(t *testing.T) {
 				t.Fatalf("reads (-want +got):\n%s", d)
 			}
 
-			rfd, _ := opPipe(t)
-			a, b := ring.NewRequest(), ring.NewRequest()
-			selectReadSQE(rfd, 20, 16, 0)(&a.SQE)
-			a.SQE.Flags |= ring.SQEIOLink
-			selectReadSQE(rfd, 21, 16, 0)(&b.SQE)
-			if err := l.Submit(ctx, a, b); !errors.Is(err, ring.ErrBufferGroupsApart) {
-				t.Fatalf("Submit of a group over groups 20 and 21: %v, want ErrBufferGroupsApart", err)
-			}
-
 			const legacy = 30
-			if err := l.DoBufferGroup(legacy, func(*ring.Ring) error { return nil }); err != nil {
-				t.Fatal(err)
-			}
 			mem := make([]byte, 4*16)
 			p := ring.NewRequest()
 			p.SQE.PrepProvideBuffers(mem, 16, 4, legacy, 0)

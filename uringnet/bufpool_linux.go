@@ -51,8 +51,8 @@ var (
 // poolFor returns l's pool, registering it on first use. It returns nil
 // when the kernel lacks buffer rings or multishot recv: the conn then
 // receives directly. On a Loop over several rings the pool's group lives
-// on one of them (ring.Loop.DoBufferGroup), and the Loop sends every recv
-// that selects from it there.
+// on the home ring (ring.Loop.DoBufferGroup), and the Loop sends every
+// recv that selects a buffer there.
 func poolFor(l *ring.Loop) *bufPool {
 	poolsMu.Lock()
 	defer poolsMu.Unlock()

@@ -92,7 +92,7 @@ func TestPoolOfClosedLoopDropped(t *testing.T) {
 }
 
 // TestRecvAutoOnSeveralRings: on a Loop made WithRings(2) the pool's
-// buffer ring lives on one ring and the Loop sends the conn's
+// buffer ring lives on the home ring and the Loop sends the conn's
 // buffer-select recvs there (ring.Loop.DoBufferGroup): the conn receives
 // through provided buffers, and its bytes arrive intact (a recv on the
 // other ring would fail with ENOBUFS).

@@ -1,0 +1,112 @@
+//go:build linux
+
+package ring_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"github.com/uringkit/uring/ring"
+)
+
+// loopDo submits one prepared Request to l and waits for its CQE's res.
+func loopDo(ctx context.Context, l *ring.Loop, r *ring.Request) int32 {
+	if err := l.Submit(ctx, r); err != nil {
+		return -int32(syscall.EINVAL)
+	}
+	c, err := r.Wait(ctx)
+	if err != nil {
+		return -int32(syscall.EINVAL)
+	}
+	return c.Res
+}
+
+// TestLoopRingsHomeState: on a Loop over three rings, direct descriptors
+// and timeouts live on the home ring, so requests that name them find
+// them whichever P they are submitted from. Four goroutines each open a
+// file into their own direct descriptor slot, read it through the slot
+// (IOSQE_FIXED_FILE) and close the slot, 100 times, with a Gosched in
+// between to move among Ps: every step succeeds (without the routing,
+// reads and closes on a ring without the slot fail with EBADF in most
+// runs). Then 50 times a 10 s timeout is removed by its user_data
+// (TIMEOUT_REMOVE) from another goroutine: every remove finds it and the
+// timeout ends with ECANCELED.
+func TestLoopRingsHomeState(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(16))...)
+			if err := l.Do(func(r *ring.Ring) error { return r.RegisterFilesSparse(8) }); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "f")
+			if err := os.WriteFile(path, []byte("direct"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			const workers, rounds = 4, 100
+			bad := make([][]string, workers)
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					slot := uint32(w)
+					for i := range rounds {
+						p, _ := ring.PathBytes(path)
+						o := ring.NewRequest()
+						o.Keep = p
+						o.SQE.PrepOpenatDirect(unix.AT_FDCWD, p, unix.O_RDONLY, 0, slot)
+						runtime.Gosched()
+						rd := ring.NewRequest()
+						rd.Buf = make([]byte, 8)
+						rd.SQE.PrepRead(int32(slot), rd.Buf, 0)
+						rd.SQE.Flags |= ring.SQEFixedFile
+						runtime.Gosched()
+						cl := ring.NewRequest()
+						cl.SQE.PrepCloseDirect(slot)
+						res := [3]int32{loopDo(ctx, l, o), loopDo(ctx, l, rd), loopDo(ctx, l, cl)}
+						if res != [3]int32{0, 6, 0} || string(rd.Buf[:6]) != "direct" {
+							bad[w] = append(bad[w], fmt.Sprintf("round %d: open, read, close = %v, %q", i, res, rd.Buf))
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if d := cmp.Diff(make([][]string, workers), bad); d != "" {
+				t.Errorf("direct descriptors (-want +got):\n%s", d)
+			}
+
+			var removes []int32
+			for range 50 {
+				ts := &ring.Timespec{Sec: 10}
+				tr := ring.NewRequest()
+				tr.Keep = ts
+				tr.SQE.PrepTimeout(ts, 0, 0)
+				if err := l.Submit(ctx, tr); err != nil {
+					t.Fatal(err)
+				}
+				ud := tr.UserData()
+				done := make(chan int32)
+				go func() {
+					rm := ring.NewRequest()
+					rm.SQE.PrepTimeoutRemove(ud, 0)
+					done <- loopDo(ctx, l, rm)
+				}()
+				removes = append(removes, <-done)
+				if c, err := tr.Wait(ctx); err != nil || c.Res != -int32(syscall.ECANCELED) {
+					t.Fatalf("removed timeout: %+v %v, want -ECANCELED", c, err)
+				}
+			}
+			if d := cmp.Diff(make([]int32, 50), removes); d != "" {
+				t.Errorf("TIMEOUT_REMOVE results (-want +got):\n%s", d)
+			}
+		})
+	}
+}
