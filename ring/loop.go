@@ -298,7 +298,7 @@ func (l *Loop) Stats() LoopStats {
 		Mode:           l.mode.String(),
 		Rings:          1,
 		Submitted:      s.submitted.Load(),
-		Completed:      s.completed.Load(),
+		Completed:      l.completedCount(),
 		InFlight:       l.inflight.Load(),
 		MaxInFlight:    l.maxInfl.Load(),
 		Capacity:       len(l.slots.reqs),

@@ -118,8 +118,7 @@ func (l *Loop) resolve(r *Request, c CQE) {
 	l.slots.put(r.ud)
 	l.inflight.Add(-1)
 	l.adm.release(1)
-	l.stats.completed.Add(1)
-	l.cseq++
+	l.cseq++ // counts for Stats (completedCount): no atomic per CQE
 	r.cseq = l.cseq
 	r.deliver(c, true)
 }
@@ -141,6 +140,17 @@ func (l *Loop) internalCQE(c *CQE) {
 		// Posted from outside the ring after a fatal error, only to end
 		// the reaper's wait (loop_wake.go): no credit, nothing to do.
 	}
+}
+
+// completedCount is Stats' Completed: the requests resolved by their
+// CQEs (cseq, under cqMu: it is incremented before the waiter is
+// signalled, so a waiter that returned is counted) and those failed by
+// failAll (stats.completed).
+func (l *Loop) completedCount() uint64 {
+	l.cqMu.Lock()
+	n := l.cseq
+	l.cqMu.Unlock()
+	return n + l.stats.completed.Load()
 }
 
 // failAll resolves every request in flight with err after the ring broke.
