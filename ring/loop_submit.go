@@ -79,7 +79,7 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 		if g != nil {
 			g.m[i].ud = ud
 		}
-		sqe := l.ring.GetSQE()
+		sqe := l.ring.nextSQE() // 16-byte CQE, 64-byte SQE rings only (ringOptions)
 		*sqe = r.SQE
 		sqe.UserData = ud
 	}

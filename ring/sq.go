@@ -31,6 +31,18 @@ func (r *Ring) GetSQE() *SQE {
 	return (*SQE)(p)
 }
 
+// nextSQE is GetSQE without zeroing, for a caller that overwrites the
+// whole SQE (the Loop's Submit copies the Request's SQE into it).
+func (r *Ring) nextSQE() *SQE {
+	sq := &r.sq
+	if sq.sqeTail-atomic.LoadUint32(sq.khead) >= sq.entries {
+		return nil
+	}
+	p := unsafe.Add(sq.sqes, uintptr(sq.sqeTail&sq.mask)<<sq.sqeShift)
+	sq.sqeTail++
+	return (*SQE)(p)
+}
+
 // GetSQE128 returns the next free 128-byte SQE of a SQE128 ring, zeroed, or
 // nil when the SQ is full or the ring does not have 128-byte SQEs.
 func (r *Ring) GetSQE128() *SQE128 {
