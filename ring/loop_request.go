@@ -110,16 +110,24 @@ func (r *Request) Pin(p any) {
 // delivery happened before the waiter took the terminal result, and the
 // state change that followed orders it before this).
 func (r *Request) reset() {
+	// Atomic stores are locked instructions on amd64: store only what
+	// is set.
 	r.grp, r.gi = nil, 0
-	r.cancelled.Store(false)
+	if r.cancelled.Load() {
+		r.cancelled.Store(false)
+	}
 	r.ctxErr = nil
-	r.fast.Store(false)
+	if r.fast.Load() {
+		r.fast.Store(false)
+	}
 	r.res, r.queued = CQE{}, false
 	if len(r.q) > 0 {
 		clear(r.q)
 	}
 	r.q, r.qh, r.term, r.err = r.q[:0], 0, false, nil
-	r.posted.Store(false)
+	if r.posted.Load() {
+		r.posted.Store(false)
+	}
 	select { // a wake-up left over from the previous use
 	case <-r.wake:
 	default:
