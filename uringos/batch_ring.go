@@ -43,7 +43,7 @@ import (
 // path in, queueing it to io-wq, running its completion, waking and
 // sleeping: about 0.8 us of CPU per stat) in front of its workers. With
 // one, the CPUs went idle whenever it slept or woke while its workers
-// ran dry: 1.1-1.6 of 2 cores used. The threads take a call's chunks
+// ran dry: 1.0-1.6 of 2 cores used. The threads take a call's chunks
 // from one queue as they run short of work, so each thread's sleeps are
 // covered by the other's work (docs/design.md, Measured limits).
 //
@@ -155,11 +155,10 @@ type statBatch struct {
 
 // startPrivate queues b for the stat threads, starting thread turn
 // (modulo statThreads) if it does not run; b.done is closed when b is
-// finished.
-// It reports false, with nothing done and b.done nil, when no stat ring
-// can be made; the caller then runs b through the Loop. A batch that the
-// stat thread could not run because its ring failed to start comes back
-// with b.private false.
+// finished. It reports false, with nothing done and b.done nil, when no
+// stat ring can be made; the caller then runs b through the Loop. A
+// batch that no stat thread could run because a ring failed to start
+// comes back with b.private false.
 func (b *statBatch) startPrivate(turn int) bool {
 	p := &statSrv
 	p.mu.Lock()
