@@ -58,7 +58,7 @@ const statPasses = 20
 func (statWorkload) Name() string { return "stat" }
 
 func (statWorkload) Describe() string {
-	return "lstat of 10,000 files: uringos.LstatAll (-batch paths per submission) vs os.Lstat from 1 and from -goroutines goroutines"
+	return "lstat of 10,000 files: uringos.LstatAll (-batch paths per submission) vs os.Lstat from 1 and from -goroutines goroutines; warm (after an untimed pass), or a process's first batch with -setup cold"
 }
 
 // Engines: "ring" is the same batched statx on a raw ring.Ring with full
