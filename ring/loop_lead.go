@@ -148,15 +148,6 @@ type leadState struct {
 func (l *Loop) waitStep(ctx context.Context, r *Request, next bool, st *leadState) bool {
 	if !st.on {
 		if !l.tryLead(r) {
-			if !l.cfg.sqPoll && r.seq > l.checked.Load() {
-				// r's SQE is not submitted yet, or its enter has not
-				// reaped yet: that enter's afterSubmit dispatches what
-				// completed inside it. Reaping here would find nothing
-				// of r's, and would contend for cqMu with that very
-				// afterSubmit (whose TryLock then leaves the CQEs to the
-				// reaper).
-				return false
-			}
 			return l.tryReap() > 0
 		}
 		st.on = true
