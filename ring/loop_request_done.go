@@ -8,9 +8,10 @@ package ring
 // goroutine is doing so. A Request that was never submitted, or was
 // released, is not done.
 //
-// Done is for callers that poll (an event loop of their own, a progress
-// report); a caller that needs the result should Wait, which parks
-// without spinning.
+// Call Done from the goroutine that owns the Request (the one that will
+// Wait or resubmit it), like Wait. It is for callers that poll (an event
+// loop of their own, a progress report); a caller that needs the result
+// should Wait, which parks without spinning.
 func (r *Request) Done() bool {
 	l := r.loop
 	switch {
