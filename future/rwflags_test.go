@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -16,26 +15,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func TestRWFlagsAppend(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(path, []byte("hello"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+// contentOf reads f's whole content back.
+func contentOf(t *testing.T, f *os.File) string {
+	t.Helper()
+	b, err := os.ReadFile(f.Name())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	return string(b)
+}
+
+func TestRWFlagsAppend(t *testing.T) {
+	f := file(t, "hello")
 	// RWF_APPEND writes at the end whatever the offset says (pwritev2(2)).
 	n, err := future.Write(fdOf(f), []byte("XY"), 0).RWFlags(unix.RWF_APPEND).Await(context.Background(), loop)
 	if err != nil || n != 2 {
 		t.Fatalf("Write RWF_APPEND = %d, %v; want 2, nil", n, err)
 	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff("helloXY", string(got)); diff != "" {
+	if diff := cmp.Diff("helloXY", contentOf(t, f)); diff != "" {
 		t.Errorf("file after an appending write at offset 0 (-want +got):\n%s", diff)
 	}
 }
@@ -53,16 +50,8 @@ func TestRWFlagsNowaitOnEmptyPipe(t *testing.T) {
 }
 
 func TestRWFlagsUnknownFlag(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(path, []byte("data"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	_, err = future.Read(fdOf(f), make([]byte, 4), 0).RWFlags(1<<31).Await(context.Background(), loop)
+	f := file(t, "data")
+	_, err := future.Read(fdOf(f), make([]byte, 4), 0).RWFlags(1<<31).Await(context.Background(), loop)
 	if !errors.Is(err, syscall.EOPNOTSUPP) {
 		t.Fatalf("read with an unknown RWF flag: %v; want EOPNOTSUPP", err)
 	}
@@ -83,15 +72,7 @@ func TestRWFlagsRefusedOutsideReadWrite(t *testing.T) {
 }
 
 func TestRWFlagsKeptByFixedBuffer(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(path, []byte("0123"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := file(t, "0123")
 	copy(fixedBuf, "ab")
 	op := future.Write(fdOf(f), fixedBuf[:2], 0).RWFlags(unix.RWF_APPEND).FixedBuffer(0)
 	if got := op.SQE(); got.Opcode != ring.OpWriteFixed || got.OpFlags != unix.RWF_APPEND {
@@ -100,8 +81,7 @@ func TestRWFlagsKeptByFixedBuffer(t *testing.T) {
 	if n, err := op.Await(context.Background(), loop); err != nil || n != 2 {
 		t.Fatalf("WRITE_FIXED RWF_APPEND = %d, %v", n, err)
 	}
-	got, _ := os.ReadFile(path)
-	if diff := cmp.Diff("0123ab", string(got)); diff != "" {
+	if diff := cmp.Diff("0123ab", contentOf(t, f)); diff != "" {
 		t.Errorf("file (-want +got):\n%s", diff)
 	}
 }
