@@ -98,10 +98,7 @@ func (c *Conn) readDirect(p []byte, wc waitCtx) (int, error) {
 	p = p[:min(len(p), maxRW)]
 	r := c.rreq
 	r.SQE.PrepRecv(int32(c.fd), p, 0)
-	r.Buf = p
-	res, err := c.run(r, wc, &c.rd)
-	r.Buf = nil
-	return c.readResult(res, err)
+	return c.readResult(c.run(r, p, wc, &c.rd))
 }
 
 // readResult turns a receive's result into Read's: bytes, io.EOF for 0,
@@ -118,18 +115,24 @@ func (c *Conn) readResult(res int32, err error) (int, error) {
 	return 0, c.opError("read", c.ioErrno("read", res))
 }
 
-// run submits r and waits for its result. A wait that ended through wc
-// (deadline, Close) has cancelled r in the kernel and waited for its last
-// CQE; run then returns the reason, unless the op completed anyway
-// (res >= 0), in which case the result counts, as the data moved.
-func (c *Conn) run(r *ring.Request, wc waitCtx, d *deadline) (int32, error) {
+// run submits r, whose SQE reads or writes buf, and waits for its result.
+// r.Buf holds buf from Submit to the terminal CQE, so the kernel's memory
+// stays reachable however the wait ends; it is dropped after, so the conn's
+// reused Request does not keep the caller's slice. A wait that ended
+// through wc (deadline, Close) has cancelled r in the kernel and waited for
+// its last CQE; run then returns the reason, unless the op completed
+// anyway (res >= 0), in which case the result counts, as the data moved.
+func (c *Conn) run(r *ring.Request, buf []byte, wc waitCtx, d *deadline) (int32, error) {
+	r.Buf = buf
 	if err := c.loop.Submit(wc, r); err != nil {
+		r.Buf = nil
 		if wc.ended() {
 			return 0, d.reason()
 		}
 		return 0, err
 	}
 	cqe, err := r.Wait(wc)
+	r.Buf = nil
 	if err != nil && !wc.ended() {
 		return 0, err // the Loop failed or closed
 	}
@@ -167,15 +170,11 @@ func (c *Conn) Write(p []byte) (int, error) {
 			// kernel is done with chunk when this Write moves on.
 			r.SQE.PrepSendZC(int32(c.fd), chunk, sendFlags, 0)
 			c.zcBusy.Store(true)
-			r.Buf = chunk
-			res, err = c.run(r, wc, &c.wd)
-			r.Buf = nil
+			res, err = c.run(r, chunk, wc, &c.wd)
 			c.zcBusy.Store(false)
 		default:
 			r.SQE.PrepSend(int32(c.fd), chunk, sendFlags)
-			r.Buf = chunk
-			res, err = c.run(r, wc, &c.wd)
-			r.Buf = nil
+			res, err = c.run(r, chunk, wc, &c.wd)
 		}
 		switch {
 		case err != nil:

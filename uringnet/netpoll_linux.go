@@ -45,9 +45,7 @@ func (d *pollDir) attempt(uintptr) bool {
 	} else {
 		r.SQE.PrepRecv(int32(c.fd), d.p, unix.MSG_DONTWAIT)
 	}
-	r.Buf = d.p
-	d.res, d.err = c.run(r, d.wc, d.deadline())
-	r.Buf = nil
+	d.res, d.err = c.run(r, d.p, d.wc, d.deadline())
 	return d.err != nil || d.res != -int32(unix.EAGAIN)
 }
 
