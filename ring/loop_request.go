@@ -250,24 +250,34 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 			}
 			return res, err
 		}
-		if l.mode == ModeShared && l.shards == nil {
-			if lead.on && ctxDone(done) {
-				l.unlead(&lead) // Cancel may block on internal credits that only reaping frees
-				done = nil
-				r.ctxErr = ctxError(ctx)
-				r.Cancel()
-				continue
-			}
-			if l.waitStep(ctx, r, false, &lead) {
-				continue
-			}
-		}
-		if l.park(r, done, &lead) {
-			done = nil
+		done = l.await(ctx, r, false, done, &lead)
+	}
+}
+
+// await is Wait's (next false) and Next's (next true) step while r has
+// nothing for them: in shared mode the waiter may take the kernel-waiter
+// role and wait in io_uring_enter itself (waitStep), otherwise it parks.
+// When ctx ends first it records the context's error and cancels r in the
+// kernel; the caller goes on waiting for the terminal CQE, and done, the
+// channel it watches, becomes nil. It returns done.
+func (l *Loop) await(ctx context.Context, r *Request, next bool, done <-chan struct{}, lead *leadState) <-chan struct{} {
+	if l.mode == ModeShared && l.shards == nil {
+		if lead.on && ctxDone(done) {
+			l.unlead(lead) // Cancel may block on internal credits that only reaping frees
 			r.ctxErr = ctxError(ctx)
 			r.Cancel()
+			return nil
+		}
+		if l.waitStep(ctx, r, next, lead) {
+			return done
 		}
 	}
+	if l.park(r, done, lead) {
+		r.ctxErr = ctxError(ctx)
+		r.Cancel()
+		return nil
+	}
+	return done
 }
 
 // park blocks the waiter of r until r is signalled or done closes (then
@@ -367,23 +377,7 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 			return CQE{}, false, err
 		}
 		r.mu.Unlock()
-		if l.mode == ModeShared && l.shards == nil {
-			if lead.on && ctxDone(done) {
-				l.unlead(&lead)
-				done = nil
-				r.ctxErr = ctxError(ctx)
-				r.Cancel()
-				continue
-			}
-			if l.waitStep(ctx, r, true, &lead) {
-				continue
-			}
-		}
-		if l.park(r, done, &lead) {
-			done = nil
-			r.ctxErr = ctxError(ctx)
-			r.Cancel()
-		}
+		done = l.await(ctx, r, true, done, &lead)
 	}
 }
 
