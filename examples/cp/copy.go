@@ -298,18 +298,36 @@ func (m *rwMover) start(i int, off int64, n int) error {
 // part read is written and the rest copied one op at a time.
 func (m *rwMover) finish(i int) (int64, error) {
 	s := &m.slots[i]
-	w, werr := s.write.Await(m.ctx)
-	if werr == nil && w == s.n {
-		return int64(w), nil
+	got, _, whole, err := m.f.linkResult(m.ctx, s.read, s.write, s.n)
+	if whole || err != nil {
+		return int64(got), err
 	}
-	r, rerr := s.read.Await(m.ctx)
+	// The whole of buf[:got] is written again: a short or cancelled write
+	// leaves the buffer as the read filled it.
+	return m.copyRest(m.bufs[i], s.off, got, s.n)
+}
+
+// linkResult awaits one slot's link of two ops that move the same n bytes,
+// in (SRC to a buffer or pipe) then out (to DST). whole reports that out
+// moved all n (got is n). Otherwise in moved got bytes and out put of them
+// (0 if the short in broke the link and cancelled out, or the Loop
+// closed), and err is a real error of either, as a *PathError.
+func (f files) linkResult(ctx context.Context, in, out chain.Step[int], n int) (got, put int, whole bool, err error) {
+	put, werr := out.Await(ctx)
+	if werr == nil && put == n {
+		return n, n, true, nil
+	}
+	got, rerr := in.Await(ctx)
 	if rerr != nil {
-		return 0, m.f.readErr(rerr)
+		return 0, 0, false, f.readErr(rerr)
 	}
-	if werr != nil && !errors.Is(werr, ring.ErrClosed) && !isCancelled(werr) {
-		return 0, m.f.writeErr(werr)
+	if werr != nil {
+		if !errors.Is(werr, ring.ErrClosed) && !isCancelled(werr) {
+			return 0, 0, false, f.writeErr(werr)
+		}
+		put = 0
 	}
-	return m.copyRest(m.bufs[i], s.off, r, s.n)
+	return got, put, false, nil
 }
 
 // copyRest writes buf[:got] at off and copies the rest of [off, off+n)

@@ -82,19 +82,9 @@ func (m *spliceMover) start(i int, off int64, n int) error {
 // written, and the rest copied one splice at a time.
 func (m *spliceMover) finish(i int) (int64, error) {
 	s := &m.slots[i]
-	w, werr := s.out.Await(m.ctx)
-	if werr == nil && w == s.n {
-		return int64(w), nil
-	}
-	r, rerr := s.in.Await(m.ctx)
-	if rerr != nil {
-		return 0, m.f.readErr(rerr)
-	}
-	if werr != nil && !errors.Is(werr, ring.ErrClosed) && !isCancelled(werr) {
-		return 0, m.f.writeErr(werr)
-	}
-	if werr != nil {
-		w = 0
+	r, w, whole, err := m.f.linkResult(m.ctx, s.in, s.out, s.n)
+	if whole || err != nil {
+		return int64(r), err
 	}
 	// The pipe holds r-w bytes, for [off+w, off+r).
 	done := int64(w)
