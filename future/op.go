@@ -136,13 +136,6 @@ func (o Op[T]) SkipSuccess() Op[T] {
 	return o
 }
 
-// rwFlagOps are the opcodes whose SQE carries RWF_* flags in rw_flags.
-var rwFlagOps = map[ring.Op]bool{
-	ring.OpRead: true, ring.OpWrite: true, ring.OpReadv: true, ring.OpWritev: true,
-	ring.OpReadFixed: true, ring.OpWriteFixed: true,
-	ring.OpReadvFixed: true, ring.OpWritevFixed: true,
-}
-
 // RWFlags returns a copy that passes the RWF_* flags of preadv2(2) and
 // pwritev2(2) (unix.RWF_NOWAIT, RWF_DSYNC, RWF_SYNC, RWF_APPEND,
 // RWF_HIPRI, RWF_NOAPPEND (6.9), RWF_ATOMIC (6.11), RWF_DONTCACHE (6.14))
@@ -153,7 +146,7 @@ var rwFlagOps = map[ring.Op]bool{
 // Readv, Writev and their registered-buffer forms); other operations get
 // an error.
 func (o Op[T]) RWFlags(flags uint32) Op[T] {
-	if !rwFlagOps[o.sqe.Opcode] {
+	if !readWriteFamily(o.sqe.Opcode) {
 		return o.withErr("takes no RWF_* flags")
 	}
 	o.sqe.OpFlags |= flags
@@ -166,6 +159,18 @@ var fixedBufferOps = map[ring.Op]ring.Op{
 	ring.OpWrite:  ring.OpWriteFixed,
 	ring.OpReadv:  ring.OpReadvFixed,
 	ring.OpWritev: ring.OpWritevFixed,
+}
+
+// readWriteFamily reports whether op is one of the read/write family
+// (fixedBufferOps' opcodes and their registered-buffer twins), whose SQE
+// carries RWF_* flags in rw_flags.
+func readWriteFamily(op ring.Op) bool {
+	for plain, fixed := range fixedBufferOps {
+		if op == plain || op == fixed {
+			return true
+		}
+	}
+	return false
 }
 
 // FixedBuffer returns a copy that uses the registered buffer at index
