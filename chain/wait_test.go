@@ -68,6 +68,32 @@ func TestContextCancelsChain(t *testing.T) {
 	}
 }
 
+// TestContextOfLaterStep: awaiting a step that has not started yet, behind
+// a step that blocks forever, with a context that ends: Await returns the
+// context's error (the Loop cancels the step that runs, which cancels the
+// rest of the chain), and every step says it was cancelled.
+func TestContextOfLaterStep(t *testing.T) {
+	fx := newFixtures(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	c := chain.New()
+	chain.Add(c, fx.pipeRead())
+	last := chain.Add(c, future.Nop())
+	if err := c.Submit(context.Background(), loop); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := last.Await(ctx); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Await of the later step = %v, want the context's deadline", err)
+	}
+	var got []chain.Outcome
+	for _, r := range c.Results(context.Background()) {
+		got = append(got, r.Outcome)
+	}
+	if diff := cmp.Diff([]chain.Outcome{chain.Cancelled, chain.Cancelled}, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+}
+
 // TestStepValues: typed handles of different result types in one chain.
 func TestStepValues(t *testing.T) {
 	fx := newFixtures(t)

@@ -16,8 +16,10 @@ const (
 	udCancelAll = internalTag | 2<<udKindShift // ASYNC_CANCEL_ANY|ALL, from Close
 	udDoorbell  = internalTag | 3<<udKindShift // the owner's eventfd read
 	// 4: udWake (loop_wake.go), the reaper's wake-up after a fatal error
-	udKindMask  = internalTag | 0x7f<<udKindShift
-	udTargetGen = 0xffffff
+	// 5: udPreempt (loop_wake.go), ends a stale kernel waiter's wait
+	udCancelLink = internalTag | 6<<udKindShift // ASYNC_CANCEL of a chain's running member, not retried
+	udKindMask   = internalTag | 0x7f<<udKindShift
+	udTargetGen  = 0xffffff
 )
 
 // cancel sends IORING_OP_ASYNC_CANCEL for r's user_data. r's own terminal
@@ -40,9 +42,18 @@ func (l *Loop) sendCancel(target uint64) {
 // is a multishot op between two shots (a multishot timeout is off the
 // timer list while its expiry posts the CQE and re-arms it; measured on
 // 6.18, about 1 cancel in 40 lands there and the ticker then runs on
-// forever). So while the target is still in flight, cancel again after
-// cancelRetry. Runs on the dispatcher, which must not block on the
-// internal credits it releases: the retry is sent from a timer goroutine.
+// forever), or it is a linked request that has not started (it waits in
+// its predecessor's link list, where ASYNC_CANCEL does not look). So while
+// the target is still in flight, cancel again after cancelRetry. Runs on
+// the dispatcher, which must not block on the internal credits it
+// releases: the cancels are sent from a timer goroutine.
+//
+// A linked request that has not started cannot end before the members
+// of its chain before it, and one of those may block forever (a read of
+// an empty pipe). So for -ENOENT the member of the chain that runs now is
+// cancelled too (udCancelLink, not retried itself): on a soft link that
+// cancels the rest of the chain, the target included; on a hard link the
+// next member starts, and the target's own retry stops it once it runs.
 func (l *Loop) cancelCQE(c *CQE) {
 	if (c.Res != -int32(syscall.EALREADY) && c.Res != -int32(syscall.ENOENT)) || c.UserData&udKindMask != udCancel {
 		return
@@ -56,11 +67,42 @@ func (l *Loop) cancelCQE(c *CQE) {
 		return
 	}
 	target := r.ud
+	var running uint64 // user_data of the chain member that runs, if ok
+	ok := false
+	if c.Res == -int32(syscall.ENOENT) && r.grp != nil {
+		running, ok = runningBefore(r.grp, r.gi)
+	}
 	time.AfterFunc(cancelRetry, func() {
-		if !l.closing.Load() && l.slots.lookup(target) != nil {
+		if l.closing.Load() {
+			return
+		}
+		if ok && l.slots.lookup(running) != nil {
+			l.stats.cancels.Add(1)
+			l.publishInternal(SQE{Opcode: OpAsyncCancel, Fd: -1, Addr: running, UserData: udCancelLink}, false)
+		}
+		if l.slots.lookup(target) != nil {
 			l.sendCancel(target)
 		}
 	})
+}
+
+// runningBefore returns the user_data of the first unresolved member of
+// member j's link chain before j, the one the kernel runs while j waits
+// (links run in order); ok is false if there is none. A LINK_TIMEOUT is skipped:
+// it is armed when the member it guards starts, and cancelling that
+// member disarms it. Dispatcher only (the group record is its).
+func runningBefore(g *group, j int) (ud uint64, ok bool) {
+	m := g.m
+	head := j
+	for head > 0 && m[head-1].linked() {
+		head--
+	}
+	for p := head; p < j; p++ {
+		if !m[p].resolved && m[p].op != OpLinkTimeout {
+			return m[p].ud, true
+		}
+	}
+	return 0, false
 }
 
 // cancelAll cancels every request in the ring with one SQE

@@ -125,7 +125,7 @@ func (l *Loop) resolve(r *Request, c CQE) {
 
 func (l *Loop) internalCQE(c *CQE) {
 	switch c.UserData & udKindMask {
-	case udCancel, udCancelAll:
+	case udCancel, udCancelAll, udCancelLink:
 		l.intern.Add(-1)
 		l.internal.release(1)
 		l.cancelCQE(c)

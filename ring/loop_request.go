@@ -384,6 +384,11 @@ func (r *Request) Next(ctx context.Context) (CQE, bool, error) {
 // Cancel asks the kernel to cancel the Request (IORING_OP_ASYNC_CANCEL by
 // its user_data). The op's terminal CQE still arrives through Wait or Next,
 // usually with Res -ECANCELED; an op that already completed is unaffected.
+// A linked request that has not started yet cannot end before the members
+// of its chain ahead of it, so Cancel (and a Wait whose context ends) also
+// cancels the member of its chain that runs now: with IOSQE_IO_LINK the
+// kernel then cancels the rest of the chain, with IOSQE_IO_HARDLINK the
+// next member starts and is cancelled in turn, until the Request ends.
 // Cancel is asynchronous, safe from any goroutine, and idempotent.
 func (r *Request) Cancel() {
 	l := r.loop
