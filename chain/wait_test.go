@@ -45,52 +45,42 @@ func TestWaitReportsShortRead(t *testing.T) {
 }
 
 // TestContextCancelsChain: a context that ends while the chain waits
-// cancels it in the kernel; no step is left running.
+// cancels it in the kernel; no step is left running. The same holds when
+// the step awaited is one that has not started yet, behind a step that
+// blocks forever: the Loop then cancels the step that runs, which cancels
+// the rest of the chain.
 func TestContextCancelsChain(t *testing.T) {
-	fx := newFixtures(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
-	defer cancel()
-	c := chain.New()
-	chain.Add(c, fx.pipeRead())
-	chain.Add(c, future.Nop())
-	if err := c.Submit(context.Background(), loop); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Wait(ctx); !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("Wait = %v, want the context's deadline", err)
-	}
-	var got []chain.Outcome
-	for _, r := range c.Results(context.Background()) {
-		got = append(got, r.Outcome)
-	}
-	if diff := cmp.Diff([]chain.Outcome{chain.Cancelled, chain.Cancelled}, got); diff != "" {
-		t.Errorf("outcomes (-want +got):\n%s", diff)
-	}
-}
-
-// TestContextOfLaterStep: awaiting a step that has not started yet, behind
-// a step that blocks forever, with a context that ends: Await returns the
-// context's error (the Loop cancels the step that runs, which cancels the
-// rest of the chain), and every step says it was cancelled.
-func TestContextOfLaterStep(t *testing.T) {
-	fx := newFixtures(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
-	defer cancel()
-	c := chain.New()
-	chain.Add(c, fx.pipeRead())
-	last := chain.Add(c, future.Nop())
-	if err := c.Submit(context.Background(), loop); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := last.Await(ctx); !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("Await of the later step = %v, want the context's deadline", err)
-	}
-	var got []chain.Outcome
-	for _, r := range c.Results(context.Background()) {
-		got = append(got, r.Outcome)
-	}
-	if diff := cmp.Diff([]chain.Outcome{chain.Cancelled, chain.Cancelled}, got); diff != "" {
-		t.Errorf("outcomes (-want +got):\n%s", diff)
+	for _, tc := range []struct {
+		name  string
+		await func(ctx context.Context, c *chain.Chain, last chain.Step[struct{}]) error
+	}{
+		{"Wait", func(ctx context.Context, c *chain.Chain, _ chain.Step[struct{}]) error { return c.Wait(ctx) }},
+		{"later step", func(ctx context.Context, _ *chain.Chain, last chain.Step[struct{}]) error {
+			_, err := last.Await(ctx)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixtures(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+			defer cancel()
+			c := chain.New()
+			chain.Add(c, fx.pipeRead())
+			last := chain.Add(c, future.Nop())
+			if err := c.Submit(context.Background(), loop); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.await(ctx, c, last); !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Errorf("await = %v, want the context's deadline", err)
+			}
+			var got []chain.Outcome
+			for _, r := range c.Results(context.Background()) {
+				got = append(got, r.Outcome)
+			}
+			if diff := cmp.Diff([]chain.Outcome{chain.Cancelled, chain.Cancelled}, got); diff != "" {
+				t.Errorf("outcomes (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
