@@ -208,6 +208,17 @@ var semanticsCases = []semanticsCase{
 		chain.Add(c, invalid())
 		chain.Add(c, future.Nop())
 	}, []want{cancelledBy(1), failed(syscall.EINVAL), cancelledBy(1)}, "a submission failure cancels earlier steps too"},
+	{"new", "NOP\\|LINK → invalid SQE\\|LINK → NOP\\|LINK → invalid SQE", func(c *chain.Chain, fx *fixtures) {
+		chain.Add(c, future.Nop())
+		chain.Add(c, invalid())
+		chain.Add(c, future.Nop())
+		chain.Add(c, invalid())
+	}, []want{cancelledBy(1), failed(syscall.EINVAL), cancelledBy(1), failed(syscall.EINVAL)}, "two submission failures: each invalid SQE posts its own error"},
+	{"new", "NOP\\|SKIP → invalid SQE\\|LINK → NOP", func(c *chain.Chain, fx *fixtures) {
+		chain.Add(c, future.Nop()).SkipSuccess()
+		chain.Add(c, invalid())
+		chain.Add(c, future.Nop())
+	}, []want{cancelledBy(-1), cancelledBy(-1), cancelledBy(-1)}, "a submission failure behind a skip-success head: the kernel posts only the head's -ECANCELED (io_fail_links skips the rest), so which step failed is lost"},
 }
 
 // TestSemantics runs every case on the kernel and checks each step's
