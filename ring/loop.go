@@ -100,6 +100,8 @@ type Loop struct {
 	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
 	tokens  []ringToken   // WithRings: the tokens home hands out
 	nextTok atomic.Uint32 // WithRings: the next token New hands out
+	spill   *spillState   // WithSpillRings: whether requests spread now (loop_spill.go)
+	meter   *spillMeter   // a ring of a WithSpillRings Loop: its enter time
 }
 
 // loopCounters are the Stats counters, updated with atomics.

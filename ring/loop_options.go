@@ -45,6 +45,7 @@ type loopConfig struct {
 	iowq        [2]uint32
 	iowqSet     bool
 	rings       int
+	spill       bool
 	minWait     time.Duration
 	minWaitSet  bool
 	ownerYield  bool

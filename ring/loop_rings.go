@@ -28,10 +28,23 @@ import "context"
 // only the ring they go to, and so does a TIMEOUT_REMOVE that updates a
 // linked timeout (IORING_LINK_TIMEOUT_UPDATE: the chain went to any ring); an error that breaks one ring leaves the
 // others running. Use a Loop with one ring where these matter.
-func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings = n } }
+func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
+
+// WithSpillRings makes a Loop over n rings (n > 1) like WithRings(n),
+// with the same caveats, that submits to its home ring alone as long as
+// that ring keeps up, and spreads requests over all n rings only while
+// the home ring's submitting enters fill its thread with many requests
+// outstanding (page-cache reads from many goroutines: the copies run
+// inside the enter, on the entering thread). Low-concurrency programs
+// then keep one ring's latency. Shared mode only measures its enters; in
+// owner mode the Loop never spreads. docs/heuristics.md section 5 has the
+// measurements. WithSpillRings(1) is one ring.
+func WithSpillRings(n int) LoopOption {
+	return func(c *loopConfig) { c.rings, c.spill = n, n > 1 }
+}
 
 // Rings returns how many rings the Loop spreads its requests over: 1
-// unless it was made WithRings(n > 1).
+// unless it was made WithRings(n > 1) or WithSpillRings(n > 1).
 func (l *Loop) Rings() int {
 	if l.shards != nil {
 		return len(l.shards)
@@ -62,6 +75,9 @@ func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 		l.tokens[i].i = i
 	}
 	l.home.New = l.newToken
+	if cfg.spill {
+		l.spill = newSpillState(l.shards)
+	}
 	return l, nil
 }
 
@@ -165,6 +181,13 @@ func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
 // when every ring is full (ops that stay in flight, like reads from an
 // idle pipe, would otherwise block it on one ring while another has room).
 func (l *Loop) choose(r *Request, k int64) *Loop {
+	if l.spill != nil && !l.spill.on.Load() {
+		// WithSpillRings, home ring not saturated: stay home while it
+		// has the credits.
+		if c := l.shards[0]; c.adm.avail.Load() >= k {
+			return c
+		}
+	}
 	c := r.loop
 	if c == nil || c.parent != l {
 		c = l.pick()

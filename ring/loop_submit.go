@@ -235,7 +235,9 @@ func (l *Loop) submitLocked() bool {
 	if n == 0 {
 		return true
 	}
+	t0 := l.meter.start() // WithSpillRings only (loop_spill.go)
 	got, err := l.enter(uint32(n), 0, 0)
+	l.meter.stop(t0)
 	l.submitted.Add(uint64(got))
 	if got > 0 {
 		// Many ops (cached reads, NOPs) complete inside the enter: route

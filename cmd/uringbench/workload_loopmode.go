@@ -12,7 +12,8 @@ import (
 // engines: "" or "none" is the Loop's default (ModeAuto), "owner" or any
 // setup naming SINGLE_ISSUER/DEFER_TASKRUN is owner mode, "shared" is
 // shared mode, "rings=N" spreads the requests over N rings
-// (ring.WithRings), "eager" makes every submitter enter (no deferred flush),
+// (ring.WithRings), "spill=N" over N rings only while the home ring is
+// saturated (ring.WithSpillRings), "eager" makes every submitter enter (no deferred flush),
 // "noyield" turns off the owner's yield before it sleeps, "sqpoll" adds
 // SQPOLL (shared), "iowq=N" caps the kernel's bounded io-wq
 // workers (IORING_REGISTER_IOWQ_MAX_WORKERS), "spin=D" sets how long the
@@ -59,8 +60,14 @@ func loopOptions(setup string) (opts []ring.LoopOption, rings int, err error) {
 				return nil, 0, fmt.Errorf("-setup %q: rings=N needs N >= 1", setup)
 			}
 			opts = append(opts, ring.WithRings(n))
+		case strings.HasPrefix(f, "spill="):
+			var n int
+			if _, err := fmt.Sscan(strings.TrimPrefix(f, "spill="), &n); err != nil || n < 1 {
+				return nil, 0, fmt.Errorf("-setup %q: spill=N needs N >= 1", setup)
+			}
+			opts = append(opts, ring.WithSpillRings(n))
 		default:
-			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, noyield, sqpoll, spin=D, minwait=D, iowq=N, rings=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
+			return nil, 0, fmt.Errorf("-setup %q: the loop engines take owner, shared, eager, noyield, sqpoll, spin=D, minwait=D, iowq=N, rings=N, spill=N (or SINGLE_ISSUER|DEFER_TASKRUN for owner)", setup)
 		}
 	}
 	return opts, rings, nil

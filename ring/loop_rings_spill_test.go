@@ -1,0 +1,153 @@
+package ring
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestSpillDecide: the spreading decision of a WithSpillRings Loop over
+// synthetic windows of enter time. It starts spreading after spillHot
+// windows in a row in which the home ring's enters took at least spillOn
+// of the window with spillUsers requests outstanding on it, never with
+// fewer outstanding requests, and stops when all rings' enters together
+// take less than spillOff, or fewer than spillUsers requests are
+// outstanding on all rings.
+func TestSpillDecide(t *testing.T) {
+	const w = int64(spillWindow)
+	pct := func(p int64) int64 { return w * p / 100 }
+	type window struct {
+		busy  [2]int64 // enter time per ring in this window
+		users [2]int64
+	}
+	hot := window{[2]int64{pct(90), 0}, [2]int64{32, 0}}
+	cases := []struct {
+		name    string
+		windows []window
+		want    []bool // spreading after each window
+	}{
+		{"saturated home spreads after two windows", []window{hot, hot, hot}, []bool{false, true, true}},
+		{"a single hot window does not", []window{hot, {[2]int64{pct(30), 0}, [2]int64{32, 0}}, hot}, []bool{false, false, false}},
+		{"few requests never spread", []window{{[2]int64{pct(95), 0}, [2]int64{1, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}}, []bool{false, false, false}},
+		{"light enters never spread", []window{{[2]int64{pct(50), 0}, [2]int64{64, 0}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}}}, []bool{false, false}},
+		{"spreading holds while both rings are busy", []window{hot, hot, {[2]int64{pct(45), pct(45)}, [2]int64{16, 16}}, {[2]int64{pct(25), pct(20)}, [2]int64{16, 16}}}, []bool{false, true, true, true}},
+		{"spreading stops when the enters get light", []window{hot, hot, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}}}, []bool{false, true, false}},
+		{"spreading stops when requests get few", []window{hot, hot, {[2]int64{pct(60), pct(60)}, [2]int64{3, 4}}}, []bool{false, true, false}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			shards := []*Loop{{}, {}}
+			st := newSpillState(shards)
+			now := st.winStart.Load()
+			var got []bool
+			for _, win := range c.windows {
+				for i := range shards {
+					st.meters[i].busy.Add(win.busy[i])
+					shards[i].users.Store(win.users[i])
+				}
+				now += w
+				st.decide(now)
+				got = append(got, st.on.Load())
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("spreading per window (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSpillStaysHome: a WithSpillRings(2) Loop used by one goroutine
+// with one request at a time keeps every request on its home ring, so
+// even a TIMEOUT with a completion count (which counts only its own
+// ring's CQEs) sees every NOP: it completes with res 0 after the third,
+// not with -ETIME after 10 s. The other ring never got a request.
+func TestSpillStaysHome(t *testing.T) {
+	for _, mode := range []LoopMode{ModeShared, ModeOwner} {
+		t.Run(mode.String(), func(t *testing.T) {
+			l, err := NewLoop(WithMode(mode), WithSpillRings(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			to := NewRequest()
+			ts := &Timespec{Sec: 10}
+			to.SQE.PrepTimeout(ts, 3, 0)
+			if err := l.Submit(ctx, to); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				r := NewRequest()
+				r.SQE.PrepNop()
+				if err := l.Submit(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+					t.Fatalf("NOP %d: %+v, %v", i, c, err)
+				}
+			}
+			c, err := to.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type out struct {
+				Res                   int32
+				Rings                 int
+				HomeSubmitted, Others uint64
+			}
+			want := out{0, 2, 4, 0}
+			got := out{c.Res, l.Rings(), l.shards[0].Stats().Submitted, l.shards[1].Stats().Submitted}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSpillSpreads: while spreading, a WithSpillRings(2) Loop sends
+// requests to both rings (the least loaded when the home ring has more
+// than 2 over it), and every request completes with its own result; once
+// spreading stops, new requests go home again.
+func TestSpillSpreads(t *testing.T) {
+	l, err := NewLoop(WithSpillRings(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	l.spill.checking.Store(true) // no window closes: the test decides
+	l.spill.on.Store(true)
+	round := func(n int) {
+		reqs := make([]*Request, n)
+		for i := range reqs {
+			reqs[i] = NewRequest()
+			reqs[i].SQE.PrepNop()
+			reqs[i].SQE.UserData = uint64(i) // overwritten by the Loop; the result is what counts
+			if err := l.Submit(ctx, reqs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, r := range reqs {
+			if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+				t.Fatalf("NOP %d: %+v, %v", i, c, err)
+			}
+		}
+	}
+	round(32)
+	other := l.shards[1].Stats().Submitted
+	if other == 0 || other == 32 {
+		t.Fatalf("spreading: the second ring took %d of 32 NOPs submitted without waiting, want some but not all", other)
+	}
+	l.spill.on.Store(false)
+	round(32)
+	if got := l.shards[1].Stats().Submitted; got != other {
+		t.Errorf("after spreading stopped, the second ring took %d more NOPs, want 0", got-other)
+	}
+	if st := l.Stats(); st.Submitted != 64 || st.Completed != 64 || st.InFlight != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}

@@ -1,0 +1,135 @@
+package ring
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Spilling (WithSpillRings). A Loop over several rings made with
+// WithSpillRings keeps every request on its home ring while that ring's
+// submitting enters leave its thread time to spare, and spreads requests
+// over all its rings (choose) only while they do not: while the home
+// ring's enters took more than spillOn of the wall clock in the last
+// window and at least spillUsers requests were outstanding on it. So a
+// program with little concurrency (one goroutine at QD 1, one echo
+// connection) never leaves the home ring, and one whose inline kernel
+// work (page-cache copies) fills the entering thread gets a second
+// thread. Spreading stops when all rings' enters together take less than
+// spillOff of the window, or fewer than spillUsers requests are
+// outstanding on all of them. docs/heuristics.md section 5 has the
+// measurements.
+
+const (
+	// spillWindow: how often the rings' enter time is looked at.
+	spillWindow = 2 * time.Millisecond
+	// spillOn: the share of the window the home ring's submitting enters
+	// must take for the Loop to start spreading.
+	spillOn = 0.6
+	// spillOff: below this share of all rings' enters together, the Loop
+	// goes back to the home ring.
+	spillOff = 0.4
+	// spillHot: windows in a row over spillOn before spreading.
+	spillHot = 2
+	// spillUsers: fewer outstanding requests than this never spread.
+	spillUsers = 8
+)
+
+// spillEpoch is the base of the meters' clock: time.Since on a time with
+// a monotonic reading costs one runtime clock read.
+var spillEpoch = time.Now()
+
+// spillState is a spilling Loop's decision: whether requests spread now,
+// and the window the decision is taken over.
+type spillState struct {
+	on       atomic.Bool
+	checking atomic.Bool
+	winStart atomic.Int64 // since spillEpoch, ns
+	last     []int64      // each ring's busy at winStart; under checking
+	hot      int          // windows in a row that called for spreading; under checking
+	meters   []*spillMeter
+	shards   []*Loop
+}
+
+// spillMeter adds up the time one ring's submitting enters take.
+type spillMeter struct {
+	busy atomic.Int64 // ns
+	st   *spillState
+	l    *Loop    // the ring
+	_    [40]byte // one cache line per ring's meter
+}
+
+func newSpillState(shards []*Loop) *spillState {
+	st := &spillState{last: make([]int64, len(shards)), shards: shards}
+	st.winStart.Store(int64(time.Since(spillEpoch)))
+	for _, c := range shards {
+		m := &spillMeter{st: st, l: c}
+		st.meters = append(st.meters, m)
+		c.meter = m
+	}
+	return st
+}
+
+// start is called before a submitting enter (nil: not a spilling ring).
+// It does not read the clock (and stop does nothing) while the Loop does
+// not spread and the ring has too few requests outstanding to start:
+// then the enters of a program with little concurrency, whose latency is
+// what it measures, pay two atomic loads and no clock reads. The window
+// that was open meanwhile then looks idle when it closes, so spreading
+// needs spillHot full windows after the requests became many.
+func (m *spillMeter) start() time.Duration {
+	if m == nil || !m.st.on.Load() && m.l.users.Load() < spillUsers {
+		return -1
+	}
+	return time.Since(spillEpoch)
+}
+
+// stop is called after it, with start's result.
+func (m *spillMeter) stop(t0 time.Duration) {
+	if t0 < 0 {
+		return
+	}
+	now := time.Since(spillEpoch)
+	m.busy.Add(int64(now - t0))
+	st := m.st
+	if int64(now)-st.winStart.Load() >= int64(spillWindow) && st.checking.CompareAndSwap(false, true) {
+		st.decide(int64(now))
+		st.checking.Store(false)
+	}
+}
+
+// decide closes the window that ends at now; checking is held.
+func (st *spillState) decide(now int64) {
+	w := now - st.winStart.Load()
+	if w <= 0 {
+		return
+	}
+	var home, all int64
+	var users int64
+	for i, m := range st.meters {
+		b := m.busy.Load()
+		d := b - st.last[i]
+		st.last[i] = b
+		if i == 0 {
+			home = d
+		}
+		all += d
+		users += st.shards[i].users.Load()
+	}
+	st.winStart.Store(now)
+	if st.on.Load() {
+		if float64(all) < spillOff*float64(w) || users < spillUsers {
+			st.on.Store(false)
+		}
+		return
+	}
+	if float64(home) < spillOn*float64(w) || st.shards[0].users.Load() < spillUsers {
+		st.hot = 0
+		return
+	}
+	// Two windows in a row: one enter descheduled by another process
+	// (wall clock, not CPU time) must not make a whole window look full.
+	if st.hot++; st.hot >= spillHot {
+		st.hot = 0
+		st.on.Store(true)
+	}
+}
