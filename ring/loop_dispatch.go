@@ -153,6 +153,24 @@ func (l *Loop) completedCount() uint64 {
 	return n + l.stats.completed.Load()
 }
 
+// failInFlight resolves every request in flight with err once the ring
+// broke (fatal is set); the reaper or owner calls it last, without cqMu.
+// It first takes and drops sqMu: a Submit that checked fatal under sqMu
+// before the error holds sqMu until its requests are bound to their
+// slots, and one that takes sqMu later sees fatal and fails. Without
+// this, a request published at that moment was missed by failAll and its
+// waiter parked for good (TestLoopFatalErrorDuringSubmits). cqMu cannot
+// be held meanwhile: a submitter that needs SQ room enters, and reaps,
+// under sqMu.
+func (l *Loop) failInFlight(err error) {
+	l.sqMu.Lock()
+	//lint:ignore SA2001 an empty critical section is the point: a barrier
+	l.sqMu.Unlock()
+	l.cqMu.Lock()
+	l.failAll(err)
+	l.cqMu.Unlock()
+}
+
 // failAll resolves every request in flight with err after the ring broke.
 // The Requests stay referenced (graveyard): the kernel may still be using
 // their memory. cqMu is held.

@@ -120,9 +120,7 @@ func (l *Loop) ownerLoop() {
 	defer l.wakeSQWaiters(true)
 	for {
 		if err := l.fatal.Load(); err != nil {
-			l.cqMu.Lock()
-			l.failAll(*err)
-			l.cqMu.Unlock()
+			l.failInFlight(*err)
 			return
 		}
 		l.runDo()

@@ -79,10 +79,10 @@ func (l *Loop) reaper() {
 		if n == 0 && l.runnerShouldExit() && (held || l.role.CompareAndSwap(roleFree, roleReaper)) {
 			// Keep the role for good: no waiter may lead on a ring that
 			// is about to be closed.
-			if err := l.fatal.Load(); err != nil {
-				l.failAll(*err)
-			}
 			l.cqMu.Unlock()
+			if err := l.fatal.Load(); err != nil {
+				l.failInFlight(*err)
+			}
 			l.grace.Stop()
 			return
 		}
