@@ -52,12 +52,17 @@ func failAll(op string, names []string, err error) ([]fs.FileInfo, []error) {
 	return make([]fs.FileInfo, len(names)), errs
 }
 
-// LstatAll is LstatAll on s.
+// LstatAll is LstatAll on s. The statx calls run on the package's stat
+// threads, each with a ring of its own (batch_ring.go: STATX always goes
+// to io-wq, and a dedicated ring with a bounded worker pool measured
+// faster), not on s's Loop, while that Loop is open and supports
+// IORING_OP_STATX; so the Loop's own setup (mode, SQPOLL, rings) does not
+// apply to them. Otherwise they run through the Loop.
 func (s *Sys) LstatAll(names []string) ([]fs.FileInfo, []error) {
 	return s.statAll("lstat", names, unix.AT_SYMLINK_NOFOLLOW)
 }
 
-// StatAll is StatAll on s.
+// StatAll is StatAll on s, run as LstatAll on s runs.
 func (s *Sys) StatAll(names []string) ([]fs.FileInfo, []error) {
 	return s.statAll("stat", names, 0)
 }
