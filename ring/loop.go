@@ -73,7 +73,8 @@ type Loop struct {
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
 	flushScheduled atomic.Bool
-	flusherWake    chan struct{}
+	flusherWake    chan struct{} // never closed: a Submit racing Close may still send
+	flusherStop    atomic.Bool   // set by Close before its last wake-up
 	flusherDone    chan struct{}
 
 	adm      admission // user requests: CQ entries minus reserve
@@ -365,7 +366,14 @@ func (l *Loop) close() error {
 		select {
 		case <-l.runDone:
 			if l.mode == ModeShared {
-				close(l.flusherWake)
+				// Not close(flusherWake): a Submit that got in before
+				// closed was set may still be in its kick, and a send on a
+				// closed channel panics.
+				l.flusherStop.Store(true)
+				select {
+				case l.flusherWake <- struct{}{}:
+				default: // a wake-up is pending; the flusher sees the stop after it
+				}
 				<-l.flusherDone
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()

@@ -46,6 +46,9 @@ func (l *Loop) startShared() error {
 func (l *Loop) flusher() {
 	defer close(l.flusherDone)
 	for range l.flusherWake {
+		if l.flusherStop.Load() {
+			return
+		}
 		runtime.Gosched()
 		l.flushScheduled.Store(false)
 		l.flush()
