@@ -1,0 +1,5 @@
+//go:build !race
+
+package uringos_test
+
+const raceEnabled = false
