@@ -28,13 +28,13 @@ func TestSpillDecide(t *testing.T) {
 		windows []window
 		want    []bool // spreading after each window
 	}{
-		{"saturated home spreads after two windows", []window{hot, hot, hot}, []bool{false, true, true}},
-		{"a single hot window does not", []window{hot, {[2]int64{pct(30), 0}, [2]int64{32, 0}}, hot}, []bool{false, false, false}},
+		{"saturated home spreads after three windows", []window{hot, hot, hot, hot}, []bool{false, false, true, true}},
+		{"two hot windows do not", []window{hot, hot, {[2]int64{pct(30), 0}, [2]int64{32, 0}}, hot, hot}, []bool{false, false, false, false, false}},
 		{"few requests never spread", []window{{[2]int64{pct(95), 0}, [2]int64{1, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}}, []bool{false, false, false}},
-		{"light enters never spread", []window{{[2]int64{pct(50), 0}, [2]int64{64, 0}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}}}, []bool{false, false}},
-		{"spreading holds while both rings are busy", []window{hot, hot, {[2]int64{pct(45), pct(45)}, [2]int64{16, 16}}, {[2]int64{pct(25), pct(20)}, [2]int64{16, 16}}}, []bool{false, true, true, true}},
-		{"spreading stops when the enters get light", []window{hot, hot, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}}}, []bool{false, true, false}},
-		{"spreading stops when requests get few", []window{hot, hot, {[2]int64{pct(60), pct(60)}, [2]int64{3, 4}}}, []bool{false, true, false}},
+		{"light enters never spread", []window{{[2]int64{pct(65), 0}, [2]int64{64, 0}}, {[2]int64{pct(65), 0}, [2]int64{64, 0}}, {[2]int64{pct(65), 0}, [2]int64{64, 0}}}, []bool{false, false, false}},
+		{"spreading holds while both rings are busy", []window{hot, hot, hot, {[2]int64{pct(45), pct(45)}, [2]int64{16, 16}}, {[2]int64{pct(25), pct(20)}, [2]int64{16, 16}}}, []bool{false, false, true, true, true}},
+		{"spreading stops when the enters get light", []window{hot, hot, hot, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}}}, []bool{false, false, true, false}},
+		{"spreading stops when requests get few", []window{hot, hot, hot, {[2]int64{pct(60), pct(60)}, [2]int64{3, 4}}}, []bool{false, false, true, false}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

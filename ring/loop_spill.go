@@ -24,12 +24,12 @@ const (
 	spillWindow = 2 * time.Millisecond
 	// spillOn: the share of the window the home ring's submitting enters
 	// must take for the Loop to start spreading.
-	spillOn = 0.6
+	spillOn = 0.7
 	// spillOff: below this share of all rings' enters together, the Loop
 	// goes back to the home ring.
 	spillOff = 0.4
 	// spillHot: windows in a row over spillOn before spreading.
-	spillHot = 2
+	spillHot = 3
 	// spillUsers: fewer outstanding requests than this never spread.
 	spillUsers = 8
 )
@@ -126,7 +126,7 @@ func (st *spillState) decide(now int64) {
 		st.hot = 0
 		return
 	}
-	// Two windows in a row: one enter descheduled by another process
+	// spillHot windows in a row: one enter descheduled by another process
 	// (wall clock, not CPU time) must not make a whole window look full.
 	if st.hot++; st.hot >= spillHot {
 		st.hot = 0
