@@ -25,9 +25,10 @@ import "context"
 // spread, and wait for the home ring's admission credits). What the Loop
 // does not route: a TIMEOUT with a completion count counts only the home
 // ring's CQEs; IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see
-// only the ring they go to, and so does a TIMEOUT_REMOVE that updates a
-// linked timeout (IORING_LINK_TIMEOUT_UPDATE: the chain went to any ring); an error that breaks one ring leaves the
-// others running. Use a Loop with one ring where these matter.
+// only the ring they go to; an error that breaks one ring leaves the
+// others running. Use a Loop with one ring where these matter. (A chain
+// with a LINK_TIMEOUT goes home too, so that TIMEOUT_REMOVE with
+// IORING_LINK_TIMEOUT_UPDATE finds it.)
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
 
 // WithSpillRings makes a Loop over n rings (n > 1) like WithRings(n),
@@ -122,7 +123,8 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 // io_bl_xa: a buffer-select request on another ring fails with ENOBUFS),
 // the direct descriptor table (a slot installed on one ring is EBADF, or
 // another file, on the others), and timeouts (TIMEOUT_REMOVE and
-// TIMEOUT_UPDATE search the ring's timeout list: ENOENT elsewhere, or a
+// TIMEOUT_UPDATE search the ring's timeout list, and
+// IORING_LINK_TIMEOUT_UPDATE its linked timeouts: ENOENT elsewhere, or a
 // timeout of the same user_data on another ring). A Loop over several
 // rings keeps all of it on its first ring, the home ring: DoBufferGroup
 // registers there, and Submit sends there every submission with a
@@ -132,13 +134,15 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 // a provided buffer (IOSQE_BUFFER_SELECT) or provides or removes buffers,
 // it uses a direct descriptor (IOSQE_FIXED_FILE) or installs or closes
 // one (a file index in splice_fd_in), it updates the file table, or it
-// is a timeout or removes or updates one.
+// is a timeout or a linked timeout (its whole chain goes home, so that
+// a TIMEOUT_REMOVE with IORING_LINK_TIMEOUT_UPDATE, which searches the
+// ring's list of linked timeouts, finds it) or removes or updates one.
 func needsHome(s *SQE) bool {
 	if s.Flags&(SQEBufferSelect|SQEFixedFile) != 0 {
 		return true
 	}
 	switch s.Opcode {
-	case OpProvideBuffers, OpRemoveBuffers, OpFilesUpdate, OpTimeout, OpTimeoutRemove:
+	case OpProvideBuffers, OpRemoveBuffers, OpFilesUpdate, OpTimeout, OpTimeoutRemove, OpLinkTimeout:
 		return true
 	case OpOpenat, OpOpenat2, OpAccept, OpSocket, OpClose, OpPipe:
 		return s.SpliceFdIn != 0

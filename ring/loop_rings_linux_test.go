@@ -110,3 +110,69 @@ func TestLoopRingsHomeState(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopRingsLinkTimeoutUpdate: on a Loop over three rings, a chain
+// with a LINK_TIMEOUT goes to the home ring, where Submit also sends the
+// TIMEOUT_REMOVE that updates it (IORING_LINK_TIMEOUT_UPDATE searches the
+// ring's list of linked timeouts: -ENOENT on another ring). 50 times, a
+// read of an idle pipe linked to a 10 s timeout is submitted, and another
+// goroutine moves the timeout to 1 ms: every update finds it (res 0), the
+// read ends with -ECANCELED and the timeout with -ETIME. Without the
+// routing, updates from other Ps fail with -ENOENT and wait 10 s.
+func TestLoopRingsLinkTimeoutUpdate(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(16))...)
+			if err := l.CheckOp(ring.OpLinkTimeout); err != nil {
+				t.Skip(err)
+			}
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx := context.Background()
+			type out struct{ Update, Read, Timeout int32 }
+			var got []out
+			for range 50 {
+				rd := ring.NewRequest()
+				rd.Buf = make([]byte, 1)
+				rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
+				rd.SQE.Flags |= ring.SQEIOLink
+				ts := &ring.Timespec{Sec: 10}
+				lt := ring.NewRequest()
+				lt.Keep = ts
+				lt.SQE.PrepLinkTimeout(ts, 0)
+				runtime.Gosched()
+				if err := l.Submit(ctx, rd, lt); err != nil {
+					t.Fatal(err)
+				}
+				ud := lt.UserData()
+				done := make(chan int32)
+				go func() {
+					short := &ring.Timespec{Nsec: 1e6}
+					up := ring.NewRequest()
+					up.Keep = short
+					up.SQE.PrepLinkTimeoutUpdate(short, ud, 0)
+					done <- loopDo(ctx, l, up)
+				}()
+				o := out{Update: <-done}
+				c1, err1 := rd.Wait(ctx)
+				c2, err2 := lt.Wait(ctx)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				o.Read, o.Timeout = c1.Res, c2.Res
+				got = append(got, o)
+			}
+			want := make([]out, 50)
+			for i := range want {
+				want[i] = out{0, -int32(syscall.ECANCELED), -int32(syscall.ETIME)}
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("(update, read, timeout) results (-want +got):\n%s", d)
+			}
+		})
+	}
+}
