@@ -403,6 +403,9 @@ func (l *Loop) noteFatal(err error) {
 	first := l.fatal.CompareAndSwap(nil, &err)
 	l.closing.Store(true)
 	l.adm.close()
+	if first && l.parent != nil {
+		l.parent.breakShards(l, err) // loop_rings.go
+	}
 	if l.mode == ModeOwner {
 		// Only the owner enters, so it is awake and sees the error.
 		l.ownerKick()

@@ -25,8 +25,10 @@ import "context"
 // spread, and wait for the home ring's admission credits). What the Loop
 // does not route: a TIMEOUT with a completion count counts only the home
 // ring's CQEs; IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see
-// only the ring they go to; an error that breaks one ring leaves the
-// others running. Use a Loop with one ring where these matter. (A chain
+// only the ring they go to. Use a Loop with one ring where these matter.
+// An error that breaks one ring breaks them all, as it breaks a Loop
+// with one ring (every request in flight ends with it, and so does every
+// later Submit). (A chain
 // with a LINK_TIMEOUT goes home too, so that TIMEOUT_REMOVE with
 // IORING_LINK_TIMEOUT_UPDATE finds it.)
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
@@ -216,6 +218,20 @@ func (l *Loop) choose(r *Request, k int64) *Loop {
 		}
 	}
 	return most
+}
+
+// breakShards passes an error that broke ring from (noteFatal) to the
+// Loop's other rings: a program sees one Loop, which a broken ring
+// breaks as a whole, as it would with one ring (requests in flight on
+// the other rings end with the error too; their memory stays reachable
+// in those rings' graveyards until Close). Before, the next Submit went
+// to a healthy ring and the error showed only on some requests.
+func (l *Loop) breakShards(from *Loop, err error) {
+	for _, s := range l.shards {
+		if s != from {
+			s.noteFatal(err)
+		}
+	}
 }
 
 func (l *Loop) closeSharded() error {

@@ -2,6 +2,8 @@ package ring
 
 import (
 	"context"
+	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -150,4 +152,76 @@ func TestSpillSpreads(t *testing.T) {
 	if st := l.Stats(); st.Submitted != 64 || st.Completed != 64 || st.InFlight != 0 {
 		t.Errorf("stats %+v", st)
 	}
+}
+
+// TestRingsFatalBreaksAll: an error that breaks one ring of a Loop over
+// two rings (here posted with noteFatal, as an enter that fails with
+// anything but EINTR, EBUSY or EAGAIN does) breaks the whole Loop, as it
+// breaks a Loop with one ring: reads of an idle pipe in flight on both
+// rings end with it, the next Submit fails with it, and Close returns.
+func TestRingsFatalBreaksAll(t *testing.T) {
+	broken := errors.New("test: ring broken")
+	for _, c := range []struct {
+		name string
+		opts []LoopOption
+	}{
+		{"shared-rings2", []LoopOption{WithMode(ModeShared), WithRings(2)}},
+		{"owner-rings2", []LoopOption{WithMode(ModeOwner), WithRings(2)}},
+		{"shared-spill2", []LoopOption{WithMode(ModeShared), WithSpillRings(2)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := NewLoop(c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			if l.spill != nil {
+				l.spill.checking.Store(true)
+				l.spill.on.Store(true)
+			}
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			reads := make([]*Request, 8)
+			for i := range reads {
+				r := NewRequest()
+				r.Buf = make([]byte, 1)
+				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+				if err := l.Submit(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				reads[i] = r
+			}
+			on1 := l.shards[1].Stats().Submitted
+			if on1 == 0 || on1 == 8 {
+				t.Fatalf("the second ring took %d of 8 reads, want some but not all", on1)
+			}
+			l.shards[1].noteFatal(broken)
+			var errs []error
+			for _, r := range reads {
+				_, err := r.Wait(ctx)
+				errs = append(errs, err)
+			}
+			errs = append(errs, l.Submit(ctx, nopRequest()))
+			for i, err := range errs {
+				if !errors.Is(err, broken) {
+					t.Errorf("request %d of 8 reads and a NOP after: %v, want %v", i, err, broken)
+				}
+			}
+			if err := l.Close(); err != nil && !errors.Is(err, broken) {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+}
+
+func nopRequest() *Request {
+	r := NewRequest()
+	r.SQE.PrepNop()
+	return r
 }
