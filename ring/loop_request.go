@@ -58,14 +58,6 @@ type Request struct {
 	err    error       // Loop-level failure (ErrCQEsDropped, ErrClosed)
 	posted atomic.Bool // under mu: q or term changed since Wait last looked
 	wake   chan struct{}
-	// sleeping is set while the waiter is about to block on wake or
-	// blocked there: deliver hands over the only CQE (fast) with a wake-up
-	// only then (Dekker pair with park: the waiter stores sleeping then
-	// loads fast, the dispatcher stores fast then loads sleeping). A waiter
-	// that is running, such as one that yielded for the flusher, finds its
-	// result without the channel's locked operations, and no stale wake-up
-	// is left for reset to drain.
-	sleeping atomic.Bool
 
 	pinner runtime.Pinner
 	pinned bool
@@ -148,9 +140,7 @@ func (r *Request) deliver(c CQE, terminal bool) {
 	if terminal && !r.queued {
 		r.res = c
 		r.fast.Store(true)
-		if r.sleeping.Load() {
-			r.signal()
-		}
+		r.signal()
 		return
 	}
 	r.queued = true
@@ -312,10 +302,7 @@ func (l *Loop) park(r *Request, done <-chan struct{}, st *leadState) bool {
 		st.handed = false
 	}
 	ended := false
-	r.sleeping.Store(true)
-	if r.fast.Load() {
-		// Delivered meanwhile, maybe without a wake-up (deliver).
-	} else if done == nil {
+	if done == nil {
 		// context.Background and the like: a plain receive costs less
 		// than a select (selectgo was ~18% of a NOP's CPU at 64
 		// goroutines).
@@ -327,7 +314,6 @@ func (l *Loop) park(r *Request, done <-chan struct{}, st *leadState) bool {
 			ended = true
 		}
 	}
-	r.sleeping.Store(false)
 	if shared {
 		l.parked.Add(-1)
 	}
