@@ -271,13 +271,6 @@ func (l *Loop) await(ctx context.Context, r *Request, next bool, done <-chan str
 		if l.waitStep(ctx, r, next, lead) {
 			return done
 		}
-		if !lead.yielded && l.deferredPending(r) {
-			// Once per Wait, and only while the flusher is due to submit
-			// r (loop_policy.go): never on the QD 1 path.
-			lead.yielded = true
-			runtime.Gosched()
-			return done
-		}
 	}
 	if l.park(r, done, lead) {
 		r.ctxErr = ctxError(ctx)
