@@ -23,9 +23,13 @@ import "context"
 // ring: register buffer groups through DoBufferGroup, and Submit sends
 // every request that names such state there (so these requests do not
 // spread, and wait for the home ring's admission credits). What the Loop
-// does not route: a TIMEOUT with a completion count counts only the home
-// ring's CQEs; IOSQE_IO_DRAIN and ASYNC_CANCEL by fd or CANCEL_ANY see
-// only the ring they go to. Use a Loop with one ring where these matter.
+// does not route: ASYNC_CANCEL by fd or CANCEL_ANY sees only the ring it
+// goes to. Use a Loop with one ring where this matters. A request with
+// IOSQE_IO_DRAIN and a TIMEOUT with a completion count see every
+// request, as on one ring: Submit sends them to the home ring once the
+// other rings have nothing in flight (it waits for that, honouring its
+// context, where one ring would return at once), and every request
+// stays on the home ring until they have completed.
 // An error that breaks one ring breaks them all, as it breaks a Loop
 // with one ring (every request in flight ends with it, and so does every
 // later Submit). (A chain
@@ -112,11 +116,29 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 	if len(reqs) == 0 {
 		return nil
 	}
+	for _, r := range reqs {
+		if wholeRing(&r.SQE) {
+			return l.submitWholeRing(ctx, reqs)
+		}
+	}
+	home := l.shards[0]
 	c := l.homeFor(reqs)
 	if c == nil {
 		c = l.choose(reqs[0], int64(len(reqs)))
 	}
-	return c.Submit(ctx, reqs...)
+	if c == home {
+		return c.Submit(ctx, reqs...)
+	}
+	// Another ring: announce it, then look for a drain or count timeout
+	// that needs every request on the home ring (loop_rings_exact.go).
+	c.spreadIn.Add(1)
+	if l.pinned() {
+		c.spreadIn.Add(-1)
+		return home.Submit(ctx, reqs...)
+	}
+	err := c.Submit(ctx, reqs...)
+	c.spreadIn.Add(-1)
+	return err
 }
 
 // Ring-local state on several rings. Some kernel state lives in one

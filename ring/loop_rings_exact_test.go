@@ -1,0 +1,221 @@
+package ring
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var exactModes = []struct {
+	name string
+	opts []LoopOption
+}{
+	{"shared-rings2", []LoopOption{WithMode(ModeShared), WithRings(2)}},
+	{"owner-rings2", []LoopOption{WithMode(ModeOwner), WithRings(2)}},
+	{"shared-spill2", []LoopOption{WithMode(ModeShared), WithSpillRings(2)}},
+}
+
+func newExactLoop(t *testing.T, opts []LoopOption) *Loop {
+	t.Helper()
+	l, err := NewLoop(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	if l.spill != nil {
+		// Spreading, as under load: no window closes to stop it.
+		l.spill.checking.Store(true)
+		l.spill.on.Store(true)
+	}
+	return l
+}
+
+// TestLoopRingsDrainSeesEveryRing: a request with IOSQE_IO_DRAIN on a
+// Loop over two rings starts only after every request submitted before
+// it has completed, on whichever ring: with four reads of an idle pipe in
+// flight on the second ring, a draining NOP submitted through the Loop
+// has not completed 20 ms later (without the rule it went to the home
+// ring, found nothing to drain there and completed at once); once the
+// pipe has data, the reads complete with one byte each and the NOP with 0.
+func TestLoopRingsDrainSeesEveryRing(t *testing.T) {
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			reads := make([]*Request, 4)
+			for i := range reads {
+				r := NewRequest()
+				r.Buf = make([]byte, 1)
+				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+				if err := l.shards[1].Submit(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				reads[i] = r
+			}
+			drain := NewRequest()
+			drain.SQE.PrepNop()
+			drain.SQE.Flags |= SQEIODrain
+			done := make(chan error, 1)
+			go func() {
+				if err := l.Submit(ctx, drain); err != nil {
+					done <- err
+					return
+				}
+				_, err := drain.Wait(ctx)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				t.Fatalf("the draining NOP completed (%v) while 4 reads were in flight on the other ring", err)
+			case <-time.After(20 * time.Millisecond):
+			}
+			if _, err := pw.Write([]byte("abcd")); err != nil {
+				t.Fatal(err)
+			}
+			var res []int32
+			for _, r := range reads {
+				c, err := r.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res = append(res, c.Res)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			c, _ := drain.Wait(ctx)
+			res = append(res, c.Res)
+			if d := cmp.Diff([]int32{1, 1, 1, 1, 0}, res); d != "" {
+				t.Errorf("reads then drain (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestLoopRingsCountTimeoutSeesEveryRequest: a TIMEOUT with a completion
+// count of 8 on a Loop over two rings counts every request completed
+// after it, because until it completes every request goes to the home
+// ring: 8 NOPs submitted without waiting (which a spreading Loop puts on
+// both rings, TestSpillSpreads) all go home, and the timeout completes
+// with 0, not with -ETIME after 10 s. Afterwards the Loop spreads again.
+func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			ts := &Timespec{Sec: 10}
+			to := NewRequest()
+			to.Keep = ts
+			to.SQE.PrepTimeout(ts, 8, 0)
+			if err := l.Submit(ctx, to); err != nil {
+				t.Fatal(err)
+			}
+			round := func() {
+				nops := make([]*Request, 8)
+				for i := range nops {
+					nops[i] = NewRequest()
+					nops[i].SQE.PrepNop()
+					if err := l.Submit(ctx, nops[i]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i, r := range nops {
+					if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+						t.Fatalf("NOP %d: %+v, %v", i, c, err)
+					}
+				}
+			}
+			round()
+			c, err := to.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type out struct {
+				TimeoutRes int32
+				OnOther    uint64
+			}
+			if d := cmp.Diff(out{0, 0}, out{c.Res, l.shards[1].Stats().Submitted}); d != "" {
+				t.Errorf("count timeout (-want +got):\n%s", d)
+			}
+			round()
+			if n := l.shards[1].Stats().Submitted; n == 0 {
+				t.Errorf("after the timeout completed, none of 8 NOPs went to the other ring: the Loop no longer spreads")
+			}
+		})
+	}
+}
+
+// TestLoopRingsDrainHonoursContext: Submit of a draining request waits
+// for the other rings to empty only as long as its context lets it: with
+// a read of an idle pipe in flight on the second ring it returns the
+// context's error, submits nothing, and leaves the Loop spreading (the
+// read, then 8 NOPs, complete as usual).
+func TestLoopRingsDrainHonoursContext(t *testing.T) {
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			rd := NewRequest()
+			rd.Buf = make([]byte, 1)
+			rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
+			if err := l.shards[1].Submit(ctx, rd); err != nil {
+				t.Fatal(err)
+			}
+			drain := NewRequest()
+			drain.SQE.PrepNop()
+			drain.SQE.Flags |= SQEIODrain
+			short, stop := context.WithTimeout(ctx, 20*time.Millisecond)
+			err = l.Submit(short, drain)
+			stop()
+			if err != context.DeadlineExceeded {
+				t.Fatalf("Submit of a drain while the other ring has a read in flight: %v, want context.DeadlineExceeded", err)
+			}
+			if _, err := pw.Write([]byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := rd.Wait(ctx); err != nil || c.Res != 1 {
+				t.Fatalf("read: %+v, %v", c, err)
+			}
+			before := l.shards[1].Stats().Submitted
+			nops := make([]*Request, 8)
+			for i := range nops {
+				nops[i] = NewRequest()
+				nops[i].SQE.PrepNop()
+				if err := l.Submit(ctx, nops[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, r := range nops {
+				if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+					t.Fatalf("NOP %d: %+v, %v", i, c, err)
+				}
+			}
+			st := l.Stats()
+			type out struct {
+				Submitted, Completed uint64
+				Spread               bool
+			}
+			if d := cmp.Diff(out{9, 9, true}, out{st.Submitted, st.Completed, l.shards[1].Stats().Submitted > before}); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
