@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 )
 
 // Requests that see the whole ring, on a Loop over several rings. Two
@@ -30,15 +31,19 @@ type exactState struct {
 	entering atomic.Int32 // exact submissions between their pin and their record in pins
 	npins    atomic.Int32 // len(pins)
 	mu       sync.Mutex
-	pins     []*Request // exact requests submitted; under mu
+	// pins are the exact requests submitted, held weakly: a Request in
+	// flight is kept reachable by the Loop anyway (its slot), and one that
+	// completed must not be kept by the Loop (its memory, Keep included,
+	// is the program's again; TestLoopKeepsMultishotMemoryUntilTerminalCQEUnderGC).
+	pins []weak.Pointer[Request] // under mu
 }
 
 // wholeRing reports whether the request must see the whole ring: it
 // drains, or it is a timeout with a completion count (SQE off; with
-// TimeoutMultishot off counts the expiries instead, which keeping it
-// exact costs nothing but spreading).
+// TimeoutMultishot off counts the expiries instead, and the timeout
+// sees nothing else).
 func wholeRing(s *SQE) bool {
-	return s.Flags&SQEIODrain != 0 || s.Opcode == OpTimeout && s.Off != 0
+	return s.Flags&SQEIODrain != 0 || s.Opcode == OpTimeout && s.Off != 0 && s.OpFlags&TimeoutMultishot == 0
 }
 
 // pinned reports whether requests must stay on the home ring: an exact
@@ -54,11 +59,11 @@ func (l *Loop) pinned() bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	k := 0
-	for _, r := range x.pins {
+	for _, p := range x.pins {
 		// A Request submitted again meanwhile stays pinned until that
 		// submission completes too: longer than needed, never shorter.
-		if r.state.Load() == reqInFlight {
-			x.pins[k] = r
+		if r := p.Value(); r != nil && r.state.Load() == reqInFlight {
+			x.pins[k] = p
 			k++
 		}
 	}
@@ -98,7 +103,7 @@ func (l *Loop) submitWholeRing(ctx context.Context, reqs []*Request) error {
 	x.mu.Lock()
 	for _, r := range reqs {
 		if wholeRing(&r.SQE) {
-			x.pins = append(x.pins, r)
+			x.pins = append(x.pins, weak.Make(r))
 		}
 	}
 	x.npins.Store(int32(len(x.pins)))
