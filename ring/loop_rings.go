@@ -23,8 +23,10 @@ import "context"
 // ring: register buffer groups through DoBufferGroup, and Submit sends
 // every request that names such state there (so these requests do not
 // spread, and wait for the home ring's admission credits). What the Loop
-// does not route: ASYNC_CANCEL by fd or CANCEL_ANY sees only the ring it
-// goes to. Use a Loop with one ring where this matters. A request with
+// does not route: ASYNC_CANCEL by fd, by opcode or CANCEL_ANY sees only
+// the ring it goes to. Use a Loop with one ring where this matters. (The
+// user_data the Loop gives a request names its ring, and ASYNC_CANCEL by
+// user_data and POLL_REMOVE go to the ring of the request they name.) A request with
 // IOSQE_IO_DRAIN and a TIMEOUT with a completion count see every
 // request, as on one ring: Submit sends them to the home ring once the
 // other rings have nothing in flight (it waits for that, honouring its
@@ -62,8 +64,11 @@ func (l *Loop) Rings() int {
 // newShardedLoop builds a Loop whose requests go to n child Loops.
 func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 	l := &Loop{cfg: cfg, closeDone: make(chan struct{})}
+	if cfg.rings > maxRings {
+		return nil, &SetupError{Rule: "WithRings: at most " + itoa(maxRings) + " rings"}
+	}
 	childOpts := append(append([]LoopOption{}, opts...), WithRings(1))
-	for range cfg.rings {
+	for i := range cfg.rings {
 		c, err := NewLoop(childOpts...)
 		if err != nil {
 			for _, s := range l.shards {
@@ -72,6 +77,7 @@ func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 			return nil, err
 		}
 		c.parent = l
+		c.slots.ring = uint32(i) << genBits // before any Submit: c is not published yet
 		l.shards = append(l.shards, c)
 	}
 	c0 := l.shards[0]
@@ -123,6 +129,9 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 	}
 	home := l.shards[0]
 	c := l.homeFor(reqs)
+	if c == nil {
+		c = l.targetFor(reqs)
+	}
 	if c == nil {
 		c = l.choose(reqs[0], int64(len(reqs)))
 	}
@@ -183,6 +192,51 @@ func (l *Loop) homeFor(reqs []*Request) *Loop {
 		}
 	}
 	return nil
+}
+
+// maxRings: the most rings a Loop spreads over; the ring's index is in
+// the 7 bits of user_data above the slot's generation (loop_slots.go).
+const maxRings = 128
+
+// targetRing returns the index of the ring whose request s targets by
+// user_data (ASYNC_CANCEL by user_data, POLL_REMOVE and its update
+// form), or -1. The Loop's user_data carries the ring's index, so a
+// request that names another's user_data goes to that request's ring:
+// on any other ring it would find nothing (-ENOENT), or the request of
+// the same slot and generation there.
+func targetRing(s *SQE) int {
+	switch s.Opcode {
+	case OpAsyncCancel:
+		f := s.OpFlags
+		if f&(CancelFd|CancelAny) != 0 || f&CancelOp != 0 && f&CancelUserData == 0 {
+			return -1
+		}
+	case OpPollRemove:
+	default:
+		return -1
+	}
+	if s.Addr&internalTag != 0 {
+		return -1
+	}
+	return int(s.Addr>>(32+genBits)) & (maxRings - 1)
+}
+
+// targetFor returns the ring the submission's requests target by
+// user_data (targetRing), or nil if none does, or they disagree.
+func (l *Loop) targetFor(reqs []*Request) *Loop {
+	t := -1
+	for _, r := range reqs {
+		if k := targetRing(&r.SQE); k >= 0 {
+			if t >= 0 && k != t {
+				return nil
+			}
+			t = k
+		}
+	}
+	if t < 0 || t >= len(l.shards) {
+		return nil
+	}
+	return l.shards[t]
 }
 
 // DoBufferGroup runs fn, like Do, for registrations of provided buffer

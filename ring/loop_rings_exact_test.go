@@ -3,6 +3,7 @@ package ring
 import (
 	"context"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -214,6 +215,90 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 				Spread               bool
 			}
 			if d := cmp.Diff(out{9, 9, true}, out{st.Submitted, st.Completed, l.shards[1].Stats().Submitted > before}); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestLoopRingsCancelByUserData: on a Loop over two rings the user_data
+// the Loop gives a request names its ring, and ASYNC_CANCEL by user_data
+// and POLL_REMOVE go to the ring of the request they name. A read of an
+// idle pipe in flight on the second ring and one on the home ring (the
+// first slot of each ring: without the ring in user_data both had the
+// same user_data) have different user_data; a cancel of the second
+// ring's read submitted while the Loop keeps everything home cancels
+// that read (res 0, the read -ECANCELED), not the home ring's, which
+// then reads the byte written to the pipe. Likewise POLL_REMOVE of a
+// poll on the second ring.
+func TestLoopRingsCancelByUserData(t *testing.T) {
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			if l.spill != nil {
+				l.spill.on.Store(false) // everything not targeted goes home
+			}
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			read := func(c *Loop) *Request {
+				r := NewRequest()
+				r.Buf = make([]byte, 1)
+				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+				if err := c.Submit(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			other, home := read(l.shards[1]), read(l.shards[0])
+			poll := NewRequest()
+			poll.SQE.PrepPollAdd(int32(pr.Fd()), 0x1) // POLLIN
+			if err := l.shards[1].Submit(ctx, poll); err != nil {
+				t.Fatal(err)
+			}
+			do := func(prep func(*SQE)) int32 {
+				r := NewRequest()
+				prep(&r.SQE)
+				if err := l.Submit(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				c, err := r.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.Res
+			}
+			type out struct {
+				SameUserData          bool
+				Cancel, PollRemove    int32
+				Other, Poll, HomeRead int32
+			}
+			got := out{SameUserData: other.UserData() == home.UserData()}
+			got.Cancel = do(func(s *SQE) { s.PrepCancel(other.UserData(), 0) })
+			got.PollRemove = do(func(s *SQE) { s.PrepPollRemove(poll.UserData()) })
+			c, err := other.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Other = c.Res
+			if c, err = poll.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got.Poll = c.Res
+			if _, err := pw.Write([]byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			if c, err = home.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got.HomeRead = c.Res
+			want := out{false, 0, 0, -int32(syscall.ECANCELED), -int32(syscall.ECANCELED), 1}
+			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})

@@ -8,7 +8,7 @@ import "sync/atomic"
 // Submit until the terminal CQE (DESIGN.md invariant 2). The kernel only
 // holds integer addresses, which the GC does not see.
 //
-// user_data = generation<<32 | slot index. The generation changes on every
+// user_data = ring<<56 | generation<<32 | slot index. The generation changes on every
 // use of a slot, so a late CQE for a request the Loop already resolved
 // (a skip-success request resolved by a later member of its chain) cannot
 // be routed to the slot's next owner.
@@ -21,7 +21,12 @@ type slotTable struct {
 	next []atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
 	gen  []uint32        // owned by whoever holds the slot
 	head atomic.Uint64   // tag<<32 | (index+1) of the first free slot
+	ring uint32          // WithRings: the ring's index<<genBits in every user_data (loop_rings.go)
 }
+
+// genBits: the generation's width in user_data; the 7 bits above it
+// name the ring of a Loop over several rings (0 on one ring).
+const genBits = 24
 
 // internalTag marks the Loop's own SQEs in user_data: no slot has it.
 const internalTag = 1 << 63
@@ -55,8 +60,8 @@ func (t *slotTable) take(r *Request) uint64 {
 		nxt := t.next[idx-1].Load()
 		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(nxt)) {
 			i := idx - 1
-			t.gen[i] = (t.gen[i] + 1) & 0x7fffffff
-			r.ud = uint64(t.gen[i])<<32 | uint64(i)
+			t.gen[i] = (t.gen[i] + 1) & (1<<genBits - 1)
+			r.ud = uint64(t.gen[i]|t.ring)<<32 | uint64(i)
 			return r.ud
 		}
 	}
