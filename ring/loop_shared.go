@@ -133,11 +133,20 @@ func (l *Loop) reaper() {
 		if !ok {
 			// A waiter asked for the role: hand it over, and do not take
 			// it back before somebody kicks (a waiter that then parks
-			// with nobody leading does).
+			// with nobody leading does, and release armed leadGrace).
+			// Sleep only if a kick is still sure to come: the grace
+			// timer may have fired before reaperIdle was set, and then
+			// found no idle reaper to kick (Dekker pair with graceFire:
+			// this stores reaperIdle, then loads graceArmed, role and
+			// asyncOps; graceFire stores graceArmed, then loads them and
+			// reaperIdle). Without this, with the waiter gone (its op
+			// done) or not leading, every waiter parked and nobody waited
+			// in the kernel for their ops.
 			l.release()
 			held = false
 			l.reaperIdle.Store(true)
-			if !l.closing.Load() && l.fatal.Load() == nil {
+			if !l.closing.Load() && l.fatal.Load() == nil &&
+				(l.graceArmed.Load() || l.role.Load() != roleFree || l.asyncOps() <= 0) {
 				<-l.reaperWake
 			}
 			l.reaperIdle.Store(false)
