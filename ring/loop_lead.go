@@ -137,8 +137,9 @@ func (r *Request) ready(next bool) bool {
 
 // leadState is a waiter's side of the role, kept on its stack.
 type leadState struct {
-	on     bool // this waiter holds the role
-	handed bool // it just stepped down for a waiter that asked (wantLead)
+	on      bool // this waiter holds the role
+	handed  bool // it just stepped down for a waiter that asked (wantLead)
+	yielded bool // it yielded once for the flusher (deferredPending)
 }
 
 // waitStep is Wait's and Next's shared-mode step when r has nothing for

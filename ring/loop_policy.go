@@ -95,3 +95,15 @@ const (
 	flushAuto  flushPolicy = iota // flushNow decides
 	flushEager                    // every submitter enters (group commit only)
 )
+
+// deferredPending reports whether r's SQE waits for the flusher: it is
+// published and not yet submitted, and the flusher has been woken for it
+// (deferred mode only: a submitter that entered itself never leaves its
+// SQE to the flusher, so QD 1 never gets here). Its waiter then yields
+// once before it parks: the flusher, queued ahead of it, enters and
+// dispatches first, and an op that completes inside that enter (NOPs,
+// cached reads) is there when the waiter looks again, without the park
+// and the wake-up.
+func (l *Loop) deferredPending(r *Request) bool {
+	return l.flushScheduled.Load() && l.submitted.Load() < r.seq
+}

@@ -58,6 +58,14 @@ type Request struct {
 	err    error       // Loop-level failure (ErrCQEsDropped, ErrClosed)
 	posted atomic.Bool // under mu: q or term changed since Wait last looked
 	wake   chan struct{}
+	// sleeping is set while the waiter is about to block on wake or
+	// blocked there: deliver hands over the only CQE (fast) with a wake-up
+	// only then (Dekker pair with park: the waiter stores sleeping then
+	// loads fast, the dispatcher stores fast then loads sleeping). A waiter
+	// that is running, such as one that yielded for the flusher, finds its
+	// result without the channel's locked operations, and no stale wake-up
+	// is left for reset to drain.
+	sleeping atomic.Bool
 
 	pinner runtime.Pinner
 	pinned bool
@@ -140,7 +148,9 @@ func (r *Request) deliver(c CQE, terminal bool) {
 	if terminal && !r.queued {
 		r.res = c
 		r.fast.Store(true)
-		r.signal()
+		if r.sleeping.Load() {
+			r.signal()
+		}
 		return
 	}
 	r.queued = true
@@ -268,6 +278,14 @@ func (l *Loop) await(ctx context.Context, r *Request, next bool, done <-chan str
 			r.Cancel()
 			return nil
 		}
+		if !lead.yielded && l.deferredPending(r) {
+			// Once per Wait, and only while the flusher is due to submit
+			// r (loop_policy.go): never on the QD 1 path. Before waitStep,
+			// whose reap could not resolve r, which is not submitted yet.
+			lead.yielded = true
+			runtime.Gosched()
+			return done
+		}
 		if l.waitStep(ctx, r, next, lead) {
 			return done
 		}
@@ -295,7 +313,10 @@ func (l *Loop) park(r *Request, done <-chan struct{}, st *leadState) bool {
 		st.handed = false
 	}
 	ended := false
-	if done == nil {
+	r.sleeping.Store(true)
+	if r.fast.Load() {
+		// Delivered meanwhile, maybe without a wake-up (deliver).
+	} else if done == nil {
 		// context.Background and the like: a plain receive costs less
 		// than a select (selectgo was ~18% of a NOP's CPU at 64
 		// goroutines).
@@ -307,6 +328,7 @@ func (l *Loop) park(r *Request, done <-chan struct{}, st *leadState) bool {
 			ended = true
 		}
 	}
+	r.sleeping.Store(false)
 	if shared {
 		l.parked.Add(-1)
 	}
