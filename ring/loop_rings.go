@@ -12,31 +12,31 @@ import "context"
 // that ring until its terminal CQE. docs/heuristics.md has the
 // measurements behind the default.
 
-// WithRings spreads the Loop's requests over n rings (default 1). Each
-// ring gets the Loop's entries and CQ size, so admission capacity scales
-// with n.
+// WithRings spreads the Loop's requests over n rings (default 1, at most
+// 128). Each ring gets the Loop's entries and CQ size, so admission
+// capacity scales with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so
 // registered files and buffers are registered on every ring. State that
 // requests create or find in one ring's kernel context (provided buffer
-// groups, direct descriptors, timeouts) lives on the first ring, the home
-// ring: register buffer groups through DoBufferGroup, and Submit sends
-// every request that names such state there (so these requests do not
-// spread, and wait for the home ring's admission credits). What the Loop
-// does not route: ASYNC_CANCEL by fd, by opcode or CANCEL_ANY sees only
-// the ring it goes to. Use a Loop with one ring where this matters. (The
-// user_data the Loop gives a request names its ring, and ASYNC_CANCEL by
-// user_data and POLL_REMOVE go to the ring of the request they name.) A request with
-// IOSQE_IO_DRAIN and a TIMEOUT with a completion count see every
-// request, as on one ring: Submit sends them to the home ring once the
-// other rings have nothing in flight (it waits for that, honouring its
-// context, where one ring would return at once), and every request
-// stays on the home ring until they have completed.
-// An error that breaks one ring breaks them all, as it breaks a Loop
-// with one ring (every request in flight ends with it, and so does every
-// later Submit). (A chain
-// with a LINK_TIMEOUT goes home too, so that TIMEOUT_REMOVE with
-// IORING_LINK_TIMEOUT_UPDATE finds it.)
+// groups, direct descriptors, timeouts and linked timeouts) lives on the
+// first ring, the home ring: register buffer groups through
+// DoBufferGroup, and Submit sends every request that names such state
+// there (so these requests do not spread, and wait for the home ring's
+// admission credits). The user_data the Loop gives a request names its
+// ring, and ASYNC_CANCEL by user_data and POLL_REMOVE go to the ring of
+// the request they name. A request with IOSQE_IO_DRAIN and a TIMEOUT with
+// a completion count see every request, as on one ring: Submit sends
+// them to the home ring once the other rings have nothing in flight (it
+// waits for that, honouring its context, where one ring would return at
+// once), and every request stays on the home ring until they have
+// completed. An error that breaks one ring breaks them all, as it breaks
+// a Loop with one ring (every request in flight ends with it, and so
+// does every later Submit).
+//
+// What the Loop does not route: ASYNC_CANCEL by fd, by opcode or
+// CANCEL_ANY sees only the ring it goes to. Use a Loop with one ring
+// where this matters.
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
 
 // WithSpillRings makes a Loop over n rings (n > 1) like WithRings(n),
