@@ -72,17 +72,21 @@ func (l *Loop) cancelCQE(c *CQE) {
 	if c.Res == -int32(syscall.ENOENT) && r.grp != nil {
 		running, ok = runningBefore(r.grp, r.gi)
 	}
+	// The timer goroutine does not look the targets up again: a lookup
+	// reads the Request's ud, which its owner rewrites when it submits the
+	// Request anew (a data race the race detector found). A cancel for a
+	// target that has ended meanwhile gets -ENOENT, and this function,
+	// back on the dispatcher, finds its slot moved on and stops; user_data
+	// carries the slot's generation, so it never names a later request.
 	time.AfterFunc(cancelRetry, func() {
 		if l.closing.Load() {
 			return
 		}
-		if ok && l.slots.lookup(running) != nil {
+		if ok {
 			l.stats.cancels.Add(1)
 			l.publishInternal(SQE{Opcode: OpAsyncCancel, Fd: -1, Addr: running, UserData: udCancelLink}, false)
 		}
-		if l.slots.lookup(target) != nil {
-			l.sendCancel(target)
-		}
+		l.sendCancel(target)
 	})
 }
 
