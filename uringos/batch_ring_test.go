@@ -190,7 +190,17 @@ func TestLstatAllClosesParents(t *testing.T) {
 			if mode == "loop" {
 				defer uringos.StatThroughLoop()()
 			}
-			s.LstatAll(names) // the stat thread and its ring exist
+			// Every stat thread and its ring exist, each having just had a
+			// batch (so none is near its idle exit): a call this small is
+			// one chunk, and the chunks of calls one after the other start
+			// the threads in turn, so the measured calls could otherwise
+			// start one (a ring fd more).
+			for i := 0; i < 4*uringos.StatThreads(); i++ {
+				s.LstatAll(names)
+			}
+			if mode == "ring" && uringos.StatThreadsRunning() != uringos.StatThreads() {
+				t.Fatalf("%d stat threads running after the warm-up, want %d", uringos.StatThreadsRunning(), uringos.StatThreads())
+			}
 			before := openFDs(t)
 			s.LstatAll(names)
 			s.StatAll(names)
