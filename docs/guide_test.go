@@ -30,6 +30,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -49,6 +50,7 @@ var (
 	_ = io.EOF
 	_ fs.FS
 	_ = os.Open
+	_ = runtime.GOMAXPROCS
 	_ = syscall.EINVAL
 	_ = time.Second
 	_ = chain.New
