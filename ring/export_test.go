@@ -1,6 +1,9 @@
 package ring
 
-import "unsafe"
+import (
+	"time"
+	"unsafe"
+)
 
 // Hooks for the external tests (package ring_test) into internals that have
 // no public surface.
@@ -20,3 +23,28 @@ func SetSeparateMaps(on bool) { separateMaps = on }
 
 // SharesRingMap reports whether the CQ ring lies in the SQ ring's mapping.
 func (r *Ring) SharesRingMap() bool { return unsafe.SliceData(r.cqMem) == unsafe.SliceData(r.ringMem) }
+
+// ToggleSpill flips whether a WithSpillRings Loop spreads every interval
+// until stop is called, so that tests meet requests submitted on either
+// side of a switch. It does nothing on other Loops.
+func ToggleSpill(l *Loop, every time.Duration) (stop func()) {
+	if l.spill == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				l.spill.on.Store(!l.spill.on.Load())
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

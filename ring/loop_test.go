@@ -13,10 +13,11 @@ import (
 )
 
 // loopModes is the configuration matrix the Loop tests run against: the
-// default (one ring) in each mode, and each mode on two rings
-// (WithRings(2), the setting docs/heuristics.md section 5 suggests for
-// page-cache-heavy programs), so every Loop invariant is checked through
-// the sharded Loop too.
+// default (one ring) in each mode, each mode on two rings (WithRings(2)),
+// and a WithSpillRings(2) Loop (the setting docs/heuristics.md section 5
+// suggests for page-cache-heavy programs) whose spreading forEachMode
+// switches on and off all the time, so every Loop invariant is checked
+// through the multi-ring Loops too.
 var loopModes = []struct {
 	name string
 	opts []ring.LoopOption
@@ -25,6 +26,9 @@ var loopModes = []struct {
 	{"owner", []ring.LoopOption{ring.WithMode(ring.ModeOwner)}},
 	{"shared-rings2", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithRings(2)}},
 	{"owner-rings2", []ring.LoopOption{ring.WithMode(ring.ModeOwner), ring.WithRings(2)}},
+	// Spreading switched on and off every 200 µs (forEachMode), so
+	// requests are submitted on both sides of every switch.
+	{"shared-spill2", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithSpillRings(2)}},
 }
 
 func newTestLoop(t testing.TB, opts ...ring.LoopOption) *ring.Loop {
@@ -44,7 +48,9 @@ func newTestLoop(t testing.TB, opts ...ring.LoopOption) *ring.Loop {
 func forEachMode(t *testing.T, fn func(t *testing.T, extra ...ring.LoopOption) *ring.Loop, body func(t *testing.T, l *ring.Loop)) {
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
-			body(t, fn(t, m.opts...))
+			l := fn(t, m.opts...)
+			t.Cleanup(ring.ToggleSpill(l, 200*time.Microsecond))
+			body(t, l)
 		})
 	}
 }
