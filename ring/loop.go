@@ -101,6 +101,7 @@ type Loop struct {
 	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
 	tokens  []ringToken   // WithRings: the tokens home hands out
 	nextTok atomic.Uint32 // WithRings: the next token New hands out
+	inject  injectState   // WithRings: whether NOPs inject results (loop_rings_cancel.go)
 	spill   *spillState   // WithSpillRings: whether requests spread now (loop_spill.go)
 	meter   *spillMeter   // a ring of a WithSpillRings Loop: its enter time
 	exact   exactState    // WithRings: drains and count timeouts (loop_rings_exact.go)

@@ -229,15 +229,17 @@ func (l *Loop) armDoorbell() {
 	l.published.Add(1)
 }
 
-// ownerDoorbellCQE handles the doorbell READ's CQE: re-arm it. Close's
-// ASYNC_CANCEL_ANY cancels it too (-ECANCELED); it is re-armed then as
-// well, because Close keeps publishing re-cancels and relies on ownerKick
-// to have them submitted, until the owner stops publication (sqGone,
-// armDoorbell).
+// ownerDoorbellCQE handles the doorbell READ's CQE: re-arm it. A cancel
+// can end it too (-ECANCELED): Close's ASYNC_CANCEL_ANY, whose re-cancels
+// rely on ownerKick to have them submitted until the owner stops
+// publication (sqGone, armDoorbell), and a program's own cancel by opcode
+// READ or CANCEL_ANY that runs while the owner is awake (the doorbell is
+// then armed and matches; it also counts in that cancel's result). Not
+// re-armed, the owner would sleep for good the next time it sleeps.
 func (l *Loop) ownerDoorbellCQE(c *CQE) {
 	l.owner.bellRung.Store(false)
 	l.owner.bellArmed = false
-	if c.Res >= 0 || c.Res == -int32(syscall.ECANCELED) && l.closing.Load() {
+	if c.Res >= 0 || c.Res == -int32(syscall.ECANCELED) {
 		l.armDoorbell()
 	}
 }

@@ -34,9 +34,15 @@ import "context"
 // a Loop with one ring (every request in flight ends with it, and so
 // does every later Submit).
 //
-// What the Loop does not route: ASYNC_CANCEL by fd, by opcode or
-// CANCEL_ANY sees only the ring it goes to. Use a Loop with one ring
-// where this matters.
+// An ASYNC_CANCEL by fd, by opcode or CANCEL_ANY, submitted on its own,
+// sees every ring too: Submit runs it on each ring in turn (it waits for
+// those cancels, which end promptly) and the Request gets one CQE with
+// the merged result, as one ring would report it (the counts of
+// IORING_ASYNC_CANCEL_ALL added up; loop_rings_cancel.go). What stays per
+// ring: such a cancel linked into a group, and on kernels before 6.10
+// (no IORING_NOP_INJECT_RESULT) every such cancel; they go to the home
+// ring and see only its requests. Use a Loop with one ring where that
+// matters.
 func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
 
 // WithSpillRings makes a Loop over n rings (n > 1) like WithRings(n),
@@ -126,6 +132,9 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 		if wholeRing(&r.SQE) {
 			return l.submitWholeRing(ctx, reqs)
 		}
+	}
+	if len(reqs) == 1 && spreadCancel(&reqs[0].SQE) && l.injectOK() {
+		return l.submitCancelEverywhere(ctx, reqs[0]) // loop_rings_cancel.go
 	}
 	home := l.shards[0]
 	c := l.homeFor(reqs)

@@ -1,0 +1,127 @@
+package ring
+
+import (
+	"context"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestLoopRingsCancelEverywhere: on a Loop over two rings with reads of an
+// idle pipe in flight on both, a cancel by fd, by opcode or CANCEL_ANY
+// sees every ring, as on one ring: with IORING_ASYNC_CANCEL_ALL its result
+// counts the reads of both rings and they all end with -ECANCELED;
+// without, it cancels exactly one; with no match ALL counts 0 and a
+// single cancel gets -ENOENT. The caller's Request gets one CQE with that
+// result, and its SQE is as the caller left it. On the owner-mode rings
+// the cancels also find the Loop's doorbell, which must be armed again
+// (before, the owner then slept for good and this test hung).
+func TestLoopRingsCancelEverywhere(t *testing.T) {
+	ec := -int32(syscall.ECANCELED)
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			if !l.injectOK() {
+				t.Skip("the fan-out needs IORING_NOP_INJECT_RESULT (6.10)")
+			}
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx := context.Background()
+			// Two reads in flight on each ring.
+			readsOnBoth := func() []*Request {
+				var rs []*Request
+				for i := range 4 {
+					r := NewRequest()
+					r.Buf = make([]byte, 1)
+					r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+					if err := l.shards[i%2].Submit(ctx, r); err != nil {
+						t.Fatal(err)
+					}
+					rs = append(rs, r)
+				}
+				return rs
+			}
+			cancel := func(prep func(*SQE)) int32 {
+				t.Helper()
+				c := NewRequest()
+				prep(&c.SQE)
+				want := c.SQE
+				if err := l.Submit(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, c.SQE); diff != "" {
+					t.Errorf("the cancel's SQE changed (-before +after):\n%s", diff)
+				}
+				cqe, err := c.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return cqe.Res
+			}
+			results := func(rs []*Request) []int32 {
+				var out []int32
+				for _, r := range rs {
+					c, err := r.Wait(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, c.Res)
+				}
+				return out
+			}
+			for _, tc := range []struct {
+				name string
+				prep func(*SQE)
+			}{
+				{"fd", func(s *SQE) { s.PrepCancelFd(int32(pr.Fd()), CancelAll) }},
+				{"opcode", func(s *SQE) { s.PrepCancelOp(OpRead, CancelAll) }},
+				{"any", func(s *SQE) { s.PrepCancelAny(CancelAll) }},
+			} {
+				rs := readsOnBoth()
+				// An owner-mode ring's doorbell (a READ of its eventfd)
+				// matches opcode READ and ANY while its owner is awake:
+				// up to one more per ring.
+				extra := 0
+				if strings.HasPrefix(m.name, "owner") && tc.name != "fd" {
+					extra = 2
+				}
+				if got := cancel(tc.prep); got < 4 || got > int32(4+extra) {
+					t.Errorf("%s, ALL: res %d, want 4 (both rings' reads) to %d", tc.name, got, 4+extra)
+				}
+				if diff := cmp.Diff([]int32{ec, ec, ec, ec}, results(rs)); diff != "" {
+					t.Errorf("%s, ALL: reads (-want +got):\n%s", tc.name, diff)
+				}
+			}
+			// Without ALL: one read cancelled, the other three get data.
+			rs := readsOnBoth()
+			if got := cancel(func(s *SQE) { s.PrepCancelFd(int32(pr.Fd()), 0) }); got != 0 {
+				t.Errorf("fd, one: res %d, want 0", got)
+			}
+			if _, err := pw.Write([]byte("abc")); err != nil {
+				t.Fatal(err)
+			}
+			n := map[int32]int{}
+			for _, res := range results(rs) {
+				n[res]++
+			}
+			if diff := cmp.Diff(map[int32]int{ec: 1, 1: 3}, n); diff != "" {
+				t.Errorf("fd, one: read results (-want +got):\n%s", diff)
+			}
+			// Nothing to cancel anywhere: ALL counts none, a single
+			// cancel finds none.
+			if got := cancel(func(s *SQE) { s.PrepCancelFd(int32(pr.Fd()), CancelAll) }); got != 0 {
+				t.Errorf("no match, ALL: res %d, want 0", got)
+			}
+			if got := cancel(func(s *SQE) { s.PrepCancelFd(int32(pr.Fd()), 0) }); got != -int32(syscall.ENOENT) {
+				t.Errorf("no match: res %d, want -ENOENT", got)
+			}
+		})
+	}
+}
