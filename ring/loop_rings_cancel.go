@@ -65,8 +65,12 @@ type injectState struct {
 // the fan-out completes, so that an error means nothing was submitted, as
 // Submit promises (ErrClosed aside).
 func (l *Loop) submitCancelEverywhere(ctx context.Context, r *Request) error {
+	// Refuse what Submit would refuse before any cancel runs.
 	if r.state.Load() == reqInFlight {
 		return ErrRequestBusy
+	}
+	if err := checkGroup([]*Request{r}); err != nil {
+		return err
 	}
 	// The kernel counts for CANCEL_ANY as for CANCEL_ALL.
 	all := r.SQE.OpFlags&(CancelAll|CancelAny) != 0

@@ -2,6 +2,7 @@ package ring
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"syscall"
@@ -123,5 +124,54 @@ func TestLoopRingsCancelEverywhere(t *testing.T) {
 				t.Errorf("no match: res %d, want -ENOENT", got)
 			}
 		})
+	}
+}
+
+// TestLoopRingsCancelEverywhereRefusals: a spread cancel that Submit
+// refuses (skip-success on a lone request; a Request already in flight)
+// is refused before any ring's cancel runs: the read in flight survives.
+func TestLoopRingsCancelEverywhereRefusals(t *testing.T) {
+	l := newExactLoop(t, exactModes[0].opts)
+	if !l.injectOK() {
+		t.Skip("the fan-out needs IORING_NOP_INJECT_RESULT (6.10)")
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	ctx := context.Background()
+	rd := NewRequest()
+	rd.Buf = make([]byte, 1)
+	rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
+	if err := l.shards[1].Submit(ctx, rd); err != nil {
+		t.Fatal(err)
+	}
+	c := NewRequest()
+	c.SQE.PrepCancelFd(int32(pr.Fd()), CancelAll)
+	c.SQE.Flags |= SQECQESkipSuccess
+	if err := l.Submit(ctx, c); !errors.Is(err, ErrSkipSuccessLast) {
+		t.Errorf("skip-success cancel: %v, want ErrSkipSuccessLast", err)
+	}
+	if err := l.Submit(ctx, rd); !errors.Is(err, ErrRequestBusy) {
+		t.Errorf("resubmitting the read in flight: %v, want ErrRequestBusy", err)
+	}
+	busy := NewRequest()
+	busy.SQE.PrepCancelFd(int32(pr.Fd()), CancelAll)
+	if err := l.Submit(ctx, busy); err != nil {
+		t.Fatal(err)
+	}
+	if cqe, err := busy.Wait(ctx); err != nil || cqe.Res != 1 {
+		t.Fatalf("cancel: %+v, %v; want res 1", cqe, err)
+	}
+	if err := l.Submit(ctx, busy); err != nil { // collected: may be submitted again
+		t.Fatal(err)
+	}
+	if cqe, err := busy.Wait(ctx); err != nil || cqe.Res != 0 {
+		t.Errorf("second cancel: %+v, %v; want res 0 (nothing left)", cqe, err)
+	}
+	if cqe, err := rd.Wait(ctx); err != nil || cqe.Res != -int32(syscall.ECANCELED) {
+		t.Errorf("read: %+v, %v; want -ECANCELED from the one cancel that ran", cqe, err)
 	}
 }
