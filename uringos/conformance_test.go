@@ -250,6 +250,7 @@ func loops(t *testing.T) map[string]*uringos.Sys {
 		"shared": {ring.WithMode(ring.ModeShared)},
 		"sqpoll": {ring.WithLoopSQPoll(10 * time.Millisecond)},
 		"tiny":   {ring.WithEntries(4), ring.WithLoopCQSize(8)},
+		"rings2": {ring.WithRings(2)},
 	}
 	for name, opts := range configs {
 		l, err := ring.NewLoop(opts...)
