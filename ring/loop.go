@@ -155,6 +155,9 @@ func NewLoop(opts ...LoopOption) (*Loop, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.rings < 1 {
+		return nil, &SetupError{Rule: "WithRings and WithSpillRings need at least 1 ring"}
+	}
 	if cfg.rings > 1 {
 		return newShardedLoop(cfg, opts)
 	}

@@ -13,7 +13,7 @@ import "context"
 // measurements behind the default.
 
 // WithRings spreads the Loop's requests over n rings (default 1, at most
-// 128). Each ring gets the Loop's entries and CQ size, so admission
+// 128; NewLoop refuses a count outside 1-128 with a *SetupError). Each ring gets the Loop's entries and CQ size, so admission
 // capacity scales with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so

@@ -2,6 +2,7 @@ package ring_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -68,5 +69,36 @@ func TestLoopRingsCount(t *testing.T) {
 	got := [][2]int{{one.Rings(), one.Stats().Rings}, {three.Rings(), three.Stats().Rings}}
 	if diff := cmp.Diff([][2]int{{1, 1}, {3, 3}}, got); diff != "" {
 		t.Errorf("(Rings, Stats.Rings) (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoopRingsCountRefused: a ring count below 1 or above 128 is refused
+// by NewLoop with a *SetupError naming the rule, for both WithRings and
+// WithSpillRings; 1 is a Loop with one ring.
+func TestLoopRingsCountRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  ring.LoopOption
+	}{
+		{"WithRings(0)", ring.WithRings(0)},
+		{"WithRings(-1)", ring.WithRings(-1)},
+		{"WithRings(129)", ring.WithRings(129)},
+		{"WithSpillRings(0)", ring.WithSpillRings(0)},
+		{"WithSpillRings(500)", ring.WithSpillRings(500)},
+	} {
+		l, err := ring.NewLoop(tc.opt)
+		var se *ring.SetupError
+		if !errors.As(err, &se) {
+			if l != nil {
+				l.Close()
+			}
+			t.Errorf("NewLoop(%s) = %v, want a *SetupError", tc.name, err)
+		}
+	}
+	for _, opt := range []ring.LoopOption{ring.WithRings(1), ring.WithSpillRings(1)} {
+		l := newTestLoop(t, opt)
+		if l.Rings() != 1 {
+			t.Errorf("Rings() = %d, want 1", l.Rings())
+		}
 	}
 }
