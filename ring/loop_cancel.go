@@ -19,7 +19,7 @@ const (
 	// 5: udPreempt (loop_wake.go), ends a stale kernel waiter's wait
 	udCancelLink = internalTag | 6<<udKindShift // ASYNC_CANCEL of a chain's running member, not retried
 	udKindMask   = internalTag | 0x7f<<udKindShift
-	udTargetGen  = 0xffffff
+	udTargetGen  = 1<<genBits - 1 // a slot's generation bits in user_data (loop_slots.go)
 )
 
 // cancel sends IORING_OP_ASYNC_CANCEL for r's user_data. r's own terminal

@@ -16,19 +16,16 @@ import (
 // (submit first). The SQE is the caller's to fill until the next Submit;
 // the Prep methods overwrite every field. On a SQE128 ring use GetSQE128.
 func (r *Ring) GetSQE() *SQE {
-	sq := &r.sq
-	head := atomic.LoadUint32(sq.khead)
-	if sq.sqeTail-head >= sq.entries {
+	s := r.nextSQE()
+	if s == nil {
 		return nil
 	}
-	p := unsafe.Add(sq.sqes, uintptr(sq.sqeTail&sq.mask)<<sq.sqeShift)
-	sq.sqeTail++
-	if sq.sqeShift == 7 {
-		*(*SQE128)(p) = SQE128{}
+	if r.sq.sqeShift == 7 {
+		*(*SQE128)(unsafe.Pointer(s)) = SQE128{}
 	} else {
-		*(*SQE)(p) = SQE{}
+		*s = SQE{}
 	}
-	return (*SQE)(p)
+	return s
 }
 
 // nextSQE is GetSQE without zeroing, for a caller that overwrites the
