@@ -63,8 +63,9 @@ type Request struct {
 	// only then (Dekker pair with park: the waiter stores sleeping then
 	// loads fast, the dispatcher stores fast then loads sleeping). A waiter
 	// that is running, such as one that yielded for the flusher, finds its
-	// result without the channel's locked operations, and no stale wake-up
-	// is left for reset to drain.
+	// result without the channel's locked operations. When both sides see
+	// each other's store, the waiter skips the receive and the wake-up
+	// stays in wake: reset drains it.
 	sleeping atomic.Bool
 
 	pinner runtime.Pinner

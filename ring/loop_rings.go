@@ -12,9 +12,9 @@ import "context"
 // that ring until its terminal CQE. docs/heuristics.md has the
 // measurements behind the default.
 
-// WithRings spreads the Loop's requests over n rings (default 1, at most
-// 128; NewLoop refuses a count outside 1-128 with a *SetupError). Each ring gets the Loop's entries and CQ size, so admission
-// capacity scales with n.
+// WithRings spreads the Loop's requests over n rings (default 1; NewLoop
+// refuses a count outside 1-128 with a *SetupError). Each ring gets the
+// Loop's entries and CQ size, so admission capacity scales with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so
 // registered files and buffers are registered on every ring. State that
