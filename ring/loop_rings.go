@@ -174,8 +174,10 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 
 // needsHome reports whether a request names ring-local state: it selects
 // a provided buffer (IOSQE_BUFFER_SELECT) or provides or removes buffers,
-// it uses a direct descriptor (IOSQE_FIXED_FILE) or installs or closes
-// one (a file index in splice_fd_in), it updates the file table, or it
+// it uses a direct descriptor (IOSQE_FIXED_FILE), installs or closes
+// one (a file index in splice_fd_in), it updates the file table, it
+// cancels by a direct descriptor or by anything but user_data (when not
+// fanned out, loop_rings_cancel.go), or it
 // is a timeout or a linked timeout (its whole chain goes home, so that
 // a TIMEOUT_REMOVE with IORING_LINK_TIMEOUT_UPDATE, which searches the
 // ring's list of linked timeouts, finds it) or removes or updates one.
@@ -186,6 +188,12 @@ func needsHome(s *SQE) bool {
 	switch s.Opcode {
 	case OpProvideBuffers, OpRemoveBuffers, OpFilesUpdate, OpTimeout, OpTimeoutRemove, OpLinkTimeout:
 		return true
+	case OpAsyncCancel:
+		// By a direct descriptor: its requests are all home. By fd,
+		// opcode or ANY and not fanned out to every ring (linked into a
+		// group, or no IORING_NOP_INJECT_RESULT): the home ring, as the
+		// WithRings doc says.
+		return s.OpFlags&CancelFdFixed != 0 || !cancelByUserData(s.OpFlags)
 	case OpOpenat, OpOpenat2, OpAccept, OpSocket, OpClose, OpPipe:
 		return s.SpliceFdIn != 0
 	}
@@ -216,8 +224,7 @@ const maxRings = 128
 func targetRing(s *SQE) int {
 	switch s.Opcode {
 	case OpAsyncCancel:
-		f := s.OpFlags
-		if f&(CancelFd|CancelAny) != 0 || f&CancelOp != 0 && f&CancelUserData == 0 {
+		if !cancelByUserData(s.OpFlags) {
 			return -1
 		}
 	case OpPollRemove:
@@ -228,6 +235,16 @@ func targetRing(s *SQE) int {
 		return -1
 	}
 	return int(s.Addr>>(32+genBits)) & (maxRings - 1)
+}
+
+// cancelByUserData reports whether an ASYNC_CANCEL with flags f matches
+// the user_data in its addr: it does unless CANCEL_ANY (which matches
+// everything), or fd or opcode matching without IORING_ASYNC_CANCEL_USERDATA
+// (which adds user_data to them, 6.6). The one place that reads the
+// cancel's matching flags: such a cancel goes to its target's ring
+// (targetRing); the others see every ring (spreadCancel).
+func cancelByUserData(f uint32) bool {
+	return f&CancelAny == 0 && (f&CancelUserData != 0 || f&(CancelFd|CancelOp) == 0)
 }
 
 // targetFor returns the ring the submission's requests target by

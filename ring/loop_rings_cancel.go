@@ -31,9 +31,7 @@ import (
 // by fd, opcode or ANY rather than by one user_data, and not by a direct
 // descriptor (those requests all live on the home ring).
 func spreadCancel(s *SQE) bool {
-	f := s.OpFlags
-	return s.Opcode == OpAsyncCancel && f&CancelUserData == 0 && f&CancelFdFixed == 0 &&
-		f&(CancelFd|CancelAny|CancelOp) != 0
+	return s.Opcode == OpAsyncCancel && !cancelByUserData(s.OpFlags) && s.OpFlags&CancelFdFixed == 0
 }
 
 // injectOK reports whether the kernel honours IORING_NOP_INJECT_RESULT,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -173,5 +174,50 @@ func TestLoopRingsCancelEverywhereRefusals(t *testing.T) {
 	}
 	if cqe, err := rd.Wait(ctx); err != nil || cqe.Res != -int32(syscall.ECANCELED) {
 		t.Errorf("read: %+v, %v; want -ECANCELED from the one cancel that ran", cqe, err)
+	}
+}
+
+// TestLoopRingsCancelByFdAndUserData: a cancel that matches fd and
+// user_data together (IORING_ASYNC_CANCEL_USERDATA with _FD, 6.6) goes to
+// the ring its user_data names, like a cancel by user_data alone, and
+// cancels the read there; sent anywhere else it would find nothing.
+func TestLoopRingsCancelByFdAndUserData(t *testing.T) {
+	for _, m := range exactModes {
+		t.Run(m.name, func(t *testing.T) {
+			l := newExactLoop(t, m.opts)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close()
+			ctx := context.Background()
+			rd := NewRequest()
+			rd.Buf = make([]byte, 1)
+			rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
+			if err := l.shards[1].Submit(ctx, rd); err != nil {
+				t.Fatal(err)
+			}
+			c := NewRequest()
+			c.SQE.PrepCancel(rd.UserData(), CancelFd|CancelUserData)
+			c.SQE.Fd = int32(pr.Fd())
+			if err := l.Submit(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			// Bounded: a cancel that missed would leave the read waiting.
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			var got []int32
+			for _, r := range []*Request{c, rd} {
+				cqe, err := r.Wait(wctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, cqe.Res)
+			}
+			if diff := cmp.Diff([]int32{0, -int32(syscall.ECANCELED)}, got); diff != "" {
+				t.Errorf("cancel, read (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
