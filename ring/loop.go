@@ -73,6 +73,8 @@ type Loop struct {
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
 	flushScheduled atomic.Bool
+	probing        atomic.Bool   // a submitter yields before it enters (flushProbe): submitters defer meanwhile
+	eagerRun       atomic.Uint32 // eager decisions so far (flushProbe)
 	flusherWake    chan struct{} // never closed: a Submit racing Close may still send
 	flusherStop    atomic.Bool   // set by Close before its last wake-up
 	flusherDone    chan struct{}

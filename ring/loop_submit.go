@@ -176,10 +176,16 @@ func (l *Loop) kick() {
 		return
 	}
 	if !l.cfg.sqPoll {
-		if l.flushNow() {
+		switch l.flushNow() {
+		case flushEnter:
 			l.flush()
-		} else {
+		case flushDefer:
 			l.scheduleFlush()
+		case flushProbe:
+			l.probing.Store(true)
+			runtime.Gosched()
+			l.probing.Store(false)
+			l.flush()
 		}
 		return
 	}
@@ -194,12 +200,14 @@ func (l *Loop) kick() {
 // flushFor is called before a goroutine parks on r: r's SQE must be in the
 // kernel's hands, not only published. A scheduled flusher submits
 // everything published before it runs, so the waiter may leave it to the
-// flusher, unless the batch is complete (loop_policy.go, batchDone).
+// flusher, unless the batch is complete (loop_policy.go, batchDone); while
+// a submitter probes (flushProbe) it leaves it even then: that submitter
+// enters for everything published once it is back from its yield.
 func (l *Loop) flushFor(r *Request) {
 	if l.mode != ModeShared || l.cfg.sqPoll || l.submitted.Load() >= r.seq {
 		return
 	}
-	if l.flushScheduled.Load() && !l.batchDone() {
+	if l.flushScheduled.Load() && (l.probing.Load() || !l.batchDone()) {
 		return
 	}
 	l.flush()

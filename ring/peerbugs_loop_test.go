@@ -5,6 +5,7 @@ package ring_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -682,5 +683,51 @@ func TestLoopRefusesDisabledRing(t *testing.T) {
 				t.Fatalf("NewLoop with R_DISABLED: %v, want a *SetupError", err)
 			}
 		})
+	}
+}
+
+// The same bug in a closed loop on one P: 64 goroutines, each submitting
+// a NOP and waiting for it, again and again. The Loop enters eagerly for
+// a submitter that seems to be alone (every request it counts is its
+// own), and an op that completes inside its own enter never parks its
+// goroutine; so one goroutine submitted alone until the scheduler
+// preempted it, then the next did the same, while the other 63 were
+// runnable and uncounted: one enter per op for good (1.6M NOPs/s instead
+// of 3.8M, loop_policy.go flushProbe). With the probe, the goroutines
+// join each other's batches within the first few thousand ops.
+func TestLoopBatchesClosedLoopOnOneP(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	l := newTestLoop(t, ring.WithMode(ring.ModeShared))
+	ctx := context.Background()
+	const goroutines, each = 64, 2000
+	before := l.Stats()
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for range goroutines {
+		wg.Go(func() {
+			r := nopReq()
+			for range each {
+				r.SQE.PrepNop()
+				if err := l.Submit(ctx, r); err != nil {
+					errs <- err
+					return
+				}
+				if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+					errs <- fmt.Errorf("NOP: res %d, err %v", c.Res, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	after := statsAfterSQEs(t, l, before, goroutines*each)
+	enters := after.SubmitEnters - before.SubmitEnters
+	t.Logf("%d requests from %d goroutines on one P, %d submitting enters", goroutines*each, goroutines, enters)
+	if 4*enters > goroutines*each {
+		t.Errorf("%d requests from %d goroutines on one P took %d submitting enters, want at most one per four requests", goroutines*each, goroutines, enters)
 	}
 }
