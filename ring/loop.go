@@ -29,32 +29,46 @@ type Loop struct {
 	probe     *Probe
 
 	// SQ side. sqMu orders SQE writes and the SQ tail store; published
-	// counts SQEs made visible, so a Request's seq says when it was.
+	// counts SQEs made visible, so a Request's seq says when it was. The
+	// counters every Submit changes live here, on sqMu's cache line, and
+	// change under sqMu (the groups of fields that different cores write
+	// for every op are kept apart by cacheLinePad, pad.go).
+	_         cacheLinePad
 	sqMu      sync.Mutex
 	closed    bool // under sqMu: no SQE is published after it is set
 	sqGone    bool // under sqMu: not even Close's cancels are published (owner mode: Close has nothing left to cancel, or the ring is being closed)
 	published atomic.Uint64
+	users     atomic.Int64  // requests submitted whose result was not yet collected by Wait/Next
+	inflight  atomic.Int64  // user requests bound to slots
+	maxInfl   atomic.Int64  // high-water mark of inflight
+	accepted  atomic.Uint64 // requests accepted by Submit (Stats.Submitted)
 
 	// Shared mode: enterMu serializes the enters that submit, so that the
 	// count passed to io_uring_enter always ends on a group boundary.
+	_         cacheLinePad
 	enterMu   sync.Mutex
 	submitted atomic.Uint64 // SQEs the kernel has consumed
 
 	// CQ side. Whoever holds cqMu copies CQEs out and dispatches them:
 	// the reaper or owner, or in shared mode a submitter or waiter that
 	// finds its CQE already posted (inline completions).
+	_          cacheLinePad
 	cqMu       sync.Mutex
-	cqBuf      []CQE // under cqMu
-	ringClosed bool  // under cqMu
+	cqBuf      []CQE        // under cqMu
+	resolved   []resolution // under cqMu: resolved in this reap, not yet delivered (deliverResolved)
+	freed      freeList     // under cqMu: their slots
+	ringClosed bool         // under cqMu
 
 	// Shared mode: the reaper parks on reaperWake (holding no thread)
 	// while nothing is in flight.
+	_          cacheLinePad
 	reaperIdle atomic.Bool
 	reaperWake chan struct{}
 	waitArg    GeteventsArg // the reaper's EXT_ARG, on the heap
 	wake       wakeTarget   // wakes a reaper asleep in the kernel after a fatal error (loop_wake.go)
 
 	// Shared mode, the kernel-waiter role (loop_lead.go).
+	_             cacheLinePad
 	role          atomic.Int32            // roleFree, roleReaper, roleWaiter
 	leader        atomic.Pointer[Request] // the leading waiter's Request (stored under cqMu)
 	leaderReaping *Request                // under cqMu: set while the leader itself reaps
@@ -72,6 +86,7 @@ type Loop struct {
 
 	// Shared mode, deferred flush (loop_policy.go): the flusher goroutine
 	// enters on behalf of submitters that did not enter themselves.
+	_              cacheLinePad
 	flushScheduled atomic.Bool
 	probing        atomic.Bool   // a submitter yields before it enters (flushProbe): submitters defer meanwhile
 	eagerRun       atomic.Uint32 // eager decisions so far (flushProbe)
@@ -79,15 +94,17 @@ type Loop struct {
 	flusherStop    atomic.Bool   // set by Close before its last wake-up
 	flusherDone    chan struct{}
 
+	_        cacheLinePad
 	adm      admission // user requests: CQ entries minus reserve
+	_        cacheLinePad
 	internal admission // the Loop's own cancels
+	_        cacheLinePad
 	slots    slotTable
-	inflight atomic.Int64 // user requests bound to slots
-	maxInfl  atomic.Int64 // high-water mark of inflight
-	users    atomic.Int64 // requests submitted whose result was not yet collected by Wait/Next
+	_        cacheLinePad
 	cseq     uint64       // under cqMu: resolutions so far (tests check order)
 	intern   atomic.Int64 // internal SQEs whose CQE has not arrived
 
+	_         cacheLinePad
 	closing   atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
@@ -96,8 +113,11 @@ type Loop struct {
 	fatal     atomic.Pointer[error] // first error that broke the ring
 	graveyard []*Request            // failed by a fatal error, kept reachable
 
+	_       cacheLinePad
 	owner   ownerState // owner mode only
+	_       cacheLinePad
 	stats   loopCounters
+	_       cacheLinePad
 	shards  []*Loop       // WithRings(n > 1): the rings' own Loops (loop_rings.go)
 	parent  *Loop         // a ring of a WithRings Loop: that Loop
 	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
@@ -115,7 +135,7 @@ type Loop struct {
 
 // loopCounters are the Stats counters, updated with atomics.
 type loopCounters struct {
-	submitted, completed  atomic.Uint64
+	completed             atomic.Uint64
 	enters, submitEnters  atomic.Uint64
 	sqesSubmitted         atomic.Uint64
 	waits                 atomic.Uint64
@@ -186,7 +206,7 @@ func NewLoop(opts ...LoopOption) (*Loop, error) {
 		cfg.minWait = defaultMinWait
 	}
 	l := &Loop{cfg: cfg, mode: mode, closeDone: make(chan struct{}), runDone: make(chan struct{}),
-		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch),
+		reaperWake: make(chan struct{}, 1), cqBuf: make([]CQE, reapBatch), resolved: make([]resolution, 0, reapBatch),
 		flusherWake: make(chan struct{}, 1), flusherDone: make(chan struct{})}
 	var err error
 	if mode == ModeOwner {
@@ -311,11 +331,11 @@ func (l *Loop) Stats() LoopStats {
 	st := LoopStats{
 		Mode:           l.mode.String(),
 		Rings:          1,
-		Submitted:      s.submitted.Load(),
+		Submitted:      l.accepted.Load(),
 		Completed:      l.completedCount(),
 		InFlight:       l.inflight.Load(),
 		MaxInFlight:    l.maxInfl.Load(),
-		Capacity:       len(l.slots.reqs),
+		Capacity:       len(l.slots.slots),
 		Enters:         s.enters.Load(),
 		SubmitEnters:   s.submitEnters.Load(),
 		SQEsSubmitted:  s.sqesSubmitted.Load(),

@@ -59,10 +59,10 @@ func (l *Loop) cancelCQE(c *CQE) {
 		return
 	}
 	slot := uint32(c.UserData)
-	if int(slot) >= len(l.slots.reqs) {
+	if int(slot) >= len(l.slots.slots) {
 		return
 	}
-	r := l.slots.reqs[slot].Load()
+	r := l.slots.slots[slot].req.Load()
 	if r == nil || r.ud>>32&udTargetGen != c.UserData>>32&udTargetGen {
 		return
 	}

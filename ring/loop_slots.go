@@ -17,11 +17,21 @@ import "sync/atomic"
 // are as many slots as admission credits, so a submitter that holds
 // credits always finds slots.
 type slotTable struct {
-	reqs []atomic.Pointer[Request]
-	next []atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
-	gen  []uint32        // owned by whoever holds the slot
-	head atomic.Uint64   // tag<<32 | (index+1) of the first free slot
-	ring uint32          // WithRings: the ring's index<<genBits in every user_data (loop_rings.go)
+	slots []slot
+	head  atomic.Uint64 // tag<<32 | (index+1) of the first free slot
+	ring  uint32        // WithRings: the ring's index<<genBits in every user_data (loop_rings.go)
+}
+
+// slot is one entry of the table, on a cache line of its own: a slot is
+// written by the submitter that takes it and by the dispatcher that frees
+// it, usually on different cores, and sharing a line with the slots next
+// to it made each of those writes also take the line from whoever was
+// using a neighbour.
+type slot struct {
+	req  atomic.Pointer[Request]
+	next atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
+	gen  uint32        // owned by whoever holds the slot
+	_    [48]byte
 }
 
 // genBits: the generation's width in user_data; the 7 bits above it
@@ -32,11 +42,9 @@ const genBits = 24
 const internalTag = 1 << 63
 
 func (t *slotTable) init(n int) {
-	t.reqs = make([]atomic.Pointer[Request], n)
-	t.next = make([]atomic.Uint32, n)
-	t.gen = make([]uint32, n)
+	t.slots = make([]slot, n)
 	for i := 0; i < n-1; i++ {
-		t.next[i].Store(uint32(i + 2))
+		t.slots[i].next.Store(uint32(i + 2))
 	}
 	t.head.Store(1)
 }
@@ -45,7 +53,7 @@ func (t *slotTable) init(n int) {
 // and sees every write made before bind (r's fields, and for a group every
 // member's, so bind the members only after all of them were taken).
 func (t *slotTable) bind(r *Request) {
-	t.reqs[uint32(r.ud)].Store(r)
+	t.slots[uint32(r.ud)].req.Store(r)
 }
 
 // take pops a free slot for r, sets r.ud and returns it; the slot is not
@@ -57,11 +65,12 @@ func (t *slotTable) take(r *Request) uint64 {
 		if idx == 0 {
 			panic("uring loop: slot table exhausted despite admission credits")
 		}
-		nxt := t.next[idx-1].Load()
+		nxt := t.slots[idx-1].next.Load()
 		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(nxt)) {
 			i := idx - 1
-			t.gen[i] = (t.gen[i] + 1) & (1<<genBits - 1)
-			r.ud = uint64(t.gen[i]|t.ring)<<32 | uint64(i)
+			sl := &t.slots[i]
+			sl.gen = (sl.gen + 1) & (1<<genBits - 1)
+			r.ud = uint64(sl.gen|t.ring)<<32 | uint64(i)
 			return r.ud
 		}
 	}
@@ -71,10 +80,10 @@ func (t *slotTable) take(r *Request) uint64 {
 // on (a stale CQE).
 func (t *slotTable) lookup(ud uint64) *Request {
 	i := uint32(ud)
-	if ud&internalTag != 0 || int(i) >= len(t.reqs) {
+	if ud&internalTag != 0 || int(i) >= len(t.slots) {
 		return nil
 	}
-	r := t.reqs[i].Load()
+	r := t.slots[i].req.Load()
 	if r == nil || r.ud != ud {
 		return nil
 	}
@@ -84,11 +93,47 @@ func (t *slotTable) lookup(ud uint64) *Request {
 // put frees the slot of user_data.
 func (t *slotTable) put(ud uint64) {
 	i := uint32(ud)
-	t.reqs[i].Store(nil)
+	t.slots[i].req.Store(nil)
 	for {
 		h := t.head.Load()
-		t.next[i].Store(uint32(h))
+		t.slots[i].next.Store(uint32(h))
 		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(i+1)) {
+			return
+		}
+	}
+}
+
+// freeList is a chain of slots freed by the dispatcher during one reap
+// and not yet back on the free stack: pushing them with one CAS instead
+// of one each keeps the stack's head line, which the submitters on the
+// other core take slots from, from moving back and forth per CQE.
+type freeList struct {
+	first uint32 // index+1 of the chain's first slot, 0 = empty
+	last  uint32 // index of its last slot
+}
+
+// unbind frees the slot of user_data onto fl: a lookup finds nothing in
+// it from now on, and it is taken again only after putList.
+func (t *slotTable) unbind(ud uint64, fl *freeList) {
+	i := uint32(ud)
+	t.slots[i].req.Store(nil)
+	if fl.first == 0 {
+		fl.last = i
+	}
+	t.slots[i].next.Store(fl.first)
+	fl.first = i + 1
+}
+
+// putList pushes fl's slots onto the free stack and empties fl.
+func (t *slotTable) putList(fl *freeList) {
+	if fl.first == 0 {
+		return
+	}
+	for {
+		h := t.head.Load()
+		t.slots[fl.last].next.Store(uint32(h))
+		if t.head.CompareAndSwap(h, (h>>32+1)<<32|uint64(fl.first)) {
+			*fl = freeList{}
 			return
 		}
 	}
@@ -96,8 +141,8 @@ func (t *slotTable) put(ud uint64) {
 
 // each calls fn for every bound Request.
 func (t *slotTable) each(fn func(*Request)) {
-	for i := range t.reqs {
-		if r := t.reqs[i].Load(); r != nil {
+	for i := range t.slots {
+		if r := t.slots[i].req.Load(); r != nil {
 			fn(r)
 		}
 	}

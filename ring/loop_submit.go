@@ -61,19 +61,20 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	if k > 1 {
 		g = newGroup(reqs)
 	}
-	l.users.Add(int64(k))
-	if n := l.inflight.Add(int64(k)); n > l.maxInfl.Load() {
-		l.raiseMax(n)
-	}
 	l.sqMu.Lock()
 	if l.closed || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
 		l.sqMu.Unlock()
-		l.users.Add(-int64(k))
-		l.inflight.Add(-int64(k))
 		l.adm.release(int64(k))
 		l.unclaim(reqs, k)
 		return l.closedErr()
 	}
+	// These counters share sqMu's cache line (Loop): counted here, they
+	// cost no line transfer of their own.
+	l.users.Add(int64(k))
+	if n := l.inflight.Add(int64(k)); n > l.maxInfl.Load() {
+		l.raiseMax(n)
+	}
+	l.accepted.Add(uint64(k))
 	for i, r := range reqs {
 		ud := l.slots.take(r)
 		if g != nil {
@@ -98,7 +99,6 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	for _, r := range reqs {
 		r.seq = seq
 	}
-	l.stats.submitted.Add(uint64(k))
 	l.kick()
 	return nil
 }

@@ -17,6 +17,7 @@ type Ring struct {
 	params     Params
 	flags      SetupFlags
 	sq         submissionQueue
+	_          cacheLinePad
 	cq         completionQueue
 
 	ringMem  []byte // SQ ring (and CQ ring with FEAT_SINGLE_MMAP or NO_MMAP)
