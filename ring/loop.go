@@ -173,9 +173,12 @@ type LoopStats struct {
 // NewLoop sets up a ring and starts the Loop's goroutine (the reaper in
 // shared mode, the owner in owner mode).
 func NewLoop(opts ...LoopOption) (*Loop, error) {
-	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, rings: defaultRings, ownerYield: true}
+	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, ownerYield: true}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if !cfg.ringsSet {
+		cfg.rings, cfg.spill = defaultRings(cfg)
 	}
 	if cfg.rings < 1 {
 		return nil, &SetupError{Rule: "WithRings and WithSpillRings need at least 1 ring"}

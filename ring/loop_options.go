@@ -46,6 +46,7 @@ type loopConfig struct {
 	iowqSet     bool
 	rings       int
 	spill       bool
+	ringsSet    bool // WithRings or WithSpillRings was given (else defaultRings)
 	minWait     time.Duration
 	minWaitSet  bool
 	ownerYield  bool

@@ -1,6 +1,9 @@
 package ring
 
-import "time"
+import (
+	"runtime"
+	"time"
+)
 
 // The Loop's policy constants, kept apart from the mechanism so they can
 // be read (and measured) in one place. docs/heuristics.md records the
@@ -12,8 +15,6 @@ const (
 	// requests in flight (admission), so it is larger than the SQ: many
 	// goroutines keep deep queues while each enter carries a modest batch.
 	cqFactor = 4
-	// defaultRings: rings per Loop (WithRings).
-	defaultRings = 1
 	// defaultMode: the mode ModeAuto picks.
 	defaultMode = ModeShared
 	// closeRecancel: how often Close repeats its cancel-all while it waits
@@ -29,6 +30,37 @@ const (
 	// defaultMinWait: the reaper's batching window (WithMinWait).
 	defaultMinWait = 0
 )
+
+// defaultRings is the ring count and spreading of a Loop made without
+// WithRings or WithSpillRings: WithSpillRings(GOMAXPROCS), at most
+// maxDefaultRings, in shared mode without SQPOLL; one ring otherwise.
+//
+// A ring's inline work (page-cache copies) runs on the one thread that
+// enters it, so one ring makes cached 4 KiB reads at QD 32 at 0.45x of
+// os.File.ReadAt from 32 goroutines on two cores; spreading over two
+// rings once the home ring's thread is saturated makes 0.76-0.81x, and
+// the rows with little concurrency (QD 1, one echo connection, NOPs from
+// one goroutine) stay on the home ring, at one ring's latency
+// (docs/heuristics.md, section 5). Owner mode never spreads, so extra
+// rings would only cost their owner threads; SQPOLL would start a poller
+// thread per ring.
+func defaultRings(c loopConfig) (rings int, spill bool) {
+	var rc config
+	for _, o := range c.ringOpts {
+		o(&rc)
+	}
+	if c.mode == ModeOwner || c.sqPoll || rc.flags&SetupSQPoll != 0 {
+		return 1, false
+	}
+	n := min(runtime.GOMAXPROCS(0), maxDefaultRings)
+	return n, n > 1
+}
+
+// maxDefaultRings bounds defaultRings on machines with many cores: every
+// ring costs two descriptors, its memory and two parked goroutines even
+// while the Loop does not spread. Not a measured optimum (this machine
+// has two cores); WithSpillRings takes any count up to maxRings.
+const maxDefaultRings = 8
 
 // defaultSpin is how long the reaper (shared) or owner keeps polling for
 // work before it blocks in io_uring_enter.

@@ -9,11 +9,15 @@ import "context"
 // (SQ, CQ, reaper or owner, admission), so that n threads can enter at
 // once. Submit picks the ring of the P it runs on (pick; a group stays on
 // one ring, so chains keep their guarantees); the Request then belongs to
-// that ring until its terminal CQE. docs/heuristics.md has the
-// measurements behind the default.
+// that ring until its terminal CQE. A Loop made without WithRings or
+// WithSpillRings is WithSpillRings(GOMAXPROCS), at most 8 rings, in
+// shared mode without SQPOLL, and one ring otherwise (defaultRings);
+// docs/heuristics.md has the measurements behind the default.
 
-// WithRings spreads the Loop's requests over n rings (default 1; NewLoop
-// refuses a count outside 1-128 with a *SetupError). Each ring gets the
+// WithRings spreads the Loop's requests over n rings (NewLoop refuses a
+// count outside 1-128 with a *SetupError; WithRings(1) is one ring, and
+// without WithRings or WithSpillRings a shared-mode Loop spills over
+// GOMAXPROCS rings, see WithSpillRings). Each ring gets the
 // Loop's entries and CQ size, so admission capacity scales with n.
 //
 // Registrations are per ring: Do runs its function once on each ring, so
@@ -43,7 +47,9 @@ import "context"
 // (no IORING_NOP_INJECT_RESULT) every such cancel; they go to the home
 // ring and see only its requests. Use a Loop with one ring where that
 // matters.
-func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill = n, false } }
+func WithRings(n int) LoopOption {
+	return func(c *loopConfig) { c.rings, c.spill, c.ringsSet = n, false, true }
+}
 
 // WithSpillRings makes a Loop over n rings (n > 1) like WithRings(n),
 // with the same caveats, that submits to its home ring alone as long as
@@ -53,13 +59,15 @@ func WithRings(n int) LoopOption { return func(c *loopConfig) { c.rings, c.spill
 // inside the enter, on the entering thread). Low-concurrency programs
 // then keep one ring's latency. Shared mode only measures its enters; in
 // owner mode the Loop never spreads. docs/heuristics.md section 5 has the
-// measurements. WithSpillRings(1) is one ring.
+// measurements. WithSpillRings(1) is one ring. A shared-mode Loop made
+// without WithRings or WithSpillRings is WithSpillRings(GOMAXPROCS), at
+// most 8 rings.
 func WithSpillRings(n int) LoopOption {
-	return func(c *loopConfig) { c.rings, c.spill = n, n > 1 }
+	return func(c *loopConfig) { c.rings, c.spill, c.ringsSet = n, n > 1, true }
 }
 
-// Rings returns how many rings the Loop spreads its requests over: 1
-// unless it was made WithRings(n > 1) or WithSpillRings(n > 1).
+// Rings returns how many rings the Loop spreads its requests over (or
+// may spread them over, made WithSpillRings or by default).
 func (l *Loop) Rings() int {
 	if l.shards != nil {
 		return len(l.shards)

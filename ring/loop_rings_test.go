@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -62,13 +63,39 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 }
 
 // TestLoopRingsCount: Rings says how many rings a Loop spreads over, and
-// agrees with Stats.
+// agrees with Stats. Without WithRings or WithSpillRings a shared-mode
+// Loop spills over GOMAXPROCS rings (at most 8), and an owner-mode or
+// SQPOLL Loop has one.
 func TestLoopRingsCount(t *testing.T) {
-	one := newTestLoop(t)
-	three := newTestLoop(t, ring.WithRings(3))
-	got := [][2]int{{one.Rings(), one.Stats().Rings}, {three.Rings(), three.Stats().Rings}}
-	if diff := cmp.Diff([][2]int{{1, 1}, {3, 3}}, got); diff != "" {
-		t.Errorf("(Rings, Stats.Rings) (-want +got):\n%s", diff)
+	def := min(runtime.GOMAXPROCS(0), 8)
+	for _, tc := range []struct {
+		name string
+		opts []ring.LoopOption
+		want int
+	}{
+		{"default", nil, def},
+		{"shared", []ring.LoopOption{ring.WithMode(ring.ModeShared)}, def},
+		{"owner", []ring.LoopOption{ring.WithMode(ring.ModeOwner)}, 1},
+		{"sqpoll", []ring.LoopOption{ring.WithLoopSQPoll(0)}, 1},
+		{"sqpoll ring option", []ring.LoopOption{ring.WithRingOptions(ring.WithSQPoll(0))}, 1},
+		{"WithRings(3)", []ring.LoopOption{ring.WithRings(3)}, 3},
+		{"WithSpillRings(3)", []ring.LoopOption{ring.WithSpillRings(3)}, 3},
+		{"WithRings(1)", []ring.LoopOption{ring.WithRings(1)}, 1},
+	} {
+		l := newTestLoop(t, tc.opts...)
+		got := [2]int{l.Rings(), l.Stats().Rings}
+		if diff := cmp.Diff([2]int{tc.want, tc.want}, got); diff != "" {
+			t.Errorf("%s: (Rings, Stats.Rings) (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestLoopDefaultRingsOnOneP: with GOMAXPROCS 1 the default Loop has one
+// ring.
+func TestLoopDefaultRingsOnOneP(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	if l := newTestLoop(t); l.Rings() != 1 {
+		t.Errorf("Rings() = %d at GOMAXPROCS 1, want 1", l.Rings())
 	}
 }
 
