@@ -150,6 +150,13 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 		c = l.targetFor(reqs)
 	}
 	if c == nil {
+		if l.spill != nil && !l.spill.on.Load() && home.adm.tryAcquire(int64(len(reqs))) {
+			// WithSpillRings, home ring not saturated: stay home while it
+			// has the credits. They are taken here and handed to submit:
+			// reading the credit count first, then taking them in
+			// Submit, moved that cache line twice per request.
+			return home.submit(ctx, reqs, true)
+		}
 		c = l.choose(reqs[0], int64(len(reqs)))
 	}
 	if c == home {
@@ -297,13 +304,6 @@ func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
 // when every ring is full (ops that stay in flight, like reads from an
 // idle pipe, would otherwise block it on one ring while another has room).
 func (l *Loop) choose(r *Request, k int64) *Loop {
-	if l.spill != nil && !l.spill.on.Load() {
-		// WithSpillRings, home ring not saturated: stay home while it
-		// has the credits.
-		if c := l.shards[0]; c.adm.avail.Load() >= k {
-			return c
-		}
-	}
 	c := r.loop
 	if c == nil || c.parent != l {
 		c = l.pick()

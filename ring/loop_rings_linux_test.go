@@ -4,6 +4,7 @@ package ring_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -172,6 +174,54 @@ func TestLoopRingsLinkTimeoutUpdate(t *testing.T) {
 			}
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("(update, read, timeout) results (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestLoopRefusalsReturnCredits: a Submit refused after it took its
+// admission credits (on a Loop over several rings the home ring's are
+// taken before the request is checked) gives them back. After more
+// refused requests than the Loop admits at once, a full load of reads
+// that stay in flight (an empty pipe) is still admitted without waiting,
+// on the default Loop and on one ring.
+func TestLoopRefusalsReturnCredits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []ring.LoopOption
+	}{{"default", nil}, {"one ring", []ring.LoopOption{ring.WithRings(1)}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newTestLoop(t, append([]ring.LoopOption{ring.WithEntries(8)}, tc.opts...)...)
+			ctx := context.Background()
+			twice := nopReq()
+			capacity := l.Stats().Capacity
+			for range capacity {
+				if err := l.Submit(ctx, twice, twice); !errors.Is(err, ring.ErrRequestBusy) {
+					t.Fatalf("same request twice in a group: %v", err)
+				}
+			}
+			rfd, wfd := opPipe(t)
+			reads := make([]*ring.Request, capacity)
+			tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			for i := range reads {
+				r := ring.NewRequest()
+				r.Buf = make([]byte, 1)
+				r.SQE.PrepRW(ring.OpRead, int32(rfd), bufAddr(r.Buf), 1, ^uint64(0))
+				reads[i] = r
+				if err := l.Submit(tctx, r); err != nil {
+					t.Fatalf("read %d of %d after the refusals: %v", i+1, capacity, err)
+				}
+			}
+			if _, err := unix.Write(wfd, make([]byte, capacity)); err != nil {
+				t.Fatal(err)
+			}
+			want := make([]int32, capacity)
+			for i := range want {
+				want[i] = 1
+			}
+			if diff := cmp.Diff(want, waitAll(t, reads)); diff != "" {
+				t.Errorf("results (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -28,32 +28,20 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	if l.shards != nil {
 		return l.submitSharded(ctx, reqs)
 	}
+	return l.submit(ctx, reqs, false)
+}
+
+// submit is Submit on one ring; credited says that the caller already
+// took the group's admission credits (tryAcquire), which submit gives
+// back if it fails.
+func (l *Loop) submit(ctx context.Context, reqs []*Request, credited bool) error {
 	k := len(reqs)
 	if k == 0 {
 		return nil
 	}
-	if k > l.maxGroup {
-		return ErrGroupTooLong
-	}
-	for _, r := range reqs {
-		if !l.probe.Supports(r.SQE.Opcode) {
-			return l.CheckOp(r.SQE.Opcode)
-		}
-	}
-	if err := checkGroup(reqs); err != nil {
-		return err
-	}
-	if err := l.claim(reqs); err != nil {
-		return err
-	}
-	if l.closing.Load() {
-		l.unclaim(reqs, k)
-		return l.closedErr()
-	}
-	if err := l.adm.acquire(ctx, int64(k)); err != nil {
-		l.unclaim(reqs, k)
-		if err == ErrClosed {
-			err = l.closedErr()
+	if err := l.admit(ctx, reqs, credited); err != nil {
+		if credited {
+			l.adm.release(int64(k))
 		}
 		return err
 	}
@@ -100,6 +88,42 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 		r.seq = seq
 	}
 	l.kick()
+	return nil
+}
+
+// admit checks reqs, claims them and takes their admission credits
+// unless credited (then it leaves the credits to submit). On error
+// nothing is claimed, and the only credits held are the caller's.
+func (l *Loop) admit(ctx context.Context, reqs []*Request, credited bool) error {
+	k := len(reqs)
+	if k > l.maxGroup {
+		return ErrGroupTooLong
+	}
+	for _, r := range reqs {
+		if !l.probe.Supports(r.SQE.Opcode) {
+			return l.CheckOp(r.SQE.Opcode)
+		}
+	}
+	if err := checkGroup(reqs); err != nil {
+		return err
+	}
+	if err := l.claim(reqs); err != nil {
+		return err
+	}
+	if l.closing.Load() {
+		l.unclaim(reqs, k)
+		return l.closedErr()
+	}
+	if credited {
+		return nil
+	}
+	if err := l.adm.acquire(ctx, int64(k)); err != nil {
+		l.unclaim(reqs, k)
+		if err == ErrClosed {
+			err = l.closedErr()
+		}
+		return err
+	}
 	return nil
 }
 
