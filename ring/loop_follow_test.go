@@ -21,50 +21,54 @@ import (
 func TestLoopDependentChain(t *testing.T) {
 	n := scaled(100000, 100000, 10000)
 	for _, m := range loopModes {
-		t.Run(m.name, func(t *testing.T) {
-			l := newTestLoop(t, append(m.opts, ring.WithEntries(8), ring.WithLoopCQSize(16))...)
-			stop := make(chan struct{})
-			var bg sync.WaitGroup
-			for g := 0; g < 8; g++ { // background load competing for credits
-				bg.Add(1)
-				go func() {
-					defer bg.Done()
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						r := nopReq()
-						if err := l.Submit(context.Background(), r); err != nil {
-							t.Error(err)
-							return
-						}
-						r.Wait(context.Background())
-						r.Release()
-					}
-				}()
-			}
-			ctx := context.Background()
-			r := ring.NewRequest()
-			prev := int32(0)
-			for i := 0; i < n; i++ {
-				nopResult(r, prev+1, 0)
-				if err := l.Submit(ctx, r); err != nil {
-					t.Fatal(err)
+		t.Run(m.name, func(t *testing.T) { dependentChain(t, m.opts, n) })
+	}
+}
+
+// dependentChain runs n dependent ops on a Loop made with opts (and a
+// tiny SQ and CQ), with 8 goroutines submitting NOPs alongside.
+func dependentChain(t *testing.T, opts []ring.LoopOption, n int) {
+	l := newTestLoop(t, append(opts, ring.WithEntries(8), ring.WithLoopCQSize(16))...)
+	stop := make(chan struct{})
+	var bg sync.WaitGroup
+	for g := 0; g < 8; g++ { // background load competing for credits
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
 				}
-				c, err := r.Wait(ctx)
-				if err != nil {
-					t.Fatal(err)
+				r := nopReq()
+				if err := l.Submit(context.Background(), r); err != nil {
+					t.Error(err)
+					return
 				}
-				prev = c.Res
+				r.Wait(context.Background())
+				r.Release()
 			}
-			close(stop)
-			bg.Wait()
-			if prev != int32(n) {
-				t.Fatalf("chain ended at %d, want %d", prev, n)
-			}
-		})
+		}()
+	}
+	ctx := context.Background()
+	r := ring.NewRequest()
+	prev := int32(0)
+	for i := 0; i < n; i++ {
+		nopResult(r, prev+1, 0)
+		if err := l.Submit(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		c, err := r.Wait(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev = c.Res
+	}
+	close(stop)
+	bg.Wait()
+	if prev != int32(n) {
+		t.Fatalf("chain ended at %d, want %d", prev, n)
 	}
 }
 

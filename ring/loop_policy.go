@@ -111,7 +111,7 @@ func (l *Loop) flushNow() flushDecision {
 	if !l.batchDone() && l.users.Load() >= deferBelowUsers {
 		return flushDefer
 	}
-	if l.eagerRun.Add(1)%probeEvery == 0 {
+	if l.parent == nil && l.eagerRun.Add(1)%probeEvery == 0 {
 		return flushProbe
 	}
 	return flushEnter
@@ -135,7 +135,14 @@ const (
 	// join its enter and the Loop is back in the batched regime, where
 	// the goroutines waiting for their results count (4096 NOPs from 64
 	// goroutines on one P then take 30 SQEs per enter; 3.9M NOPs/s,
-	// TestLoopBatchesClosedLoopOnOneP).
+	// TestLoopBatchesClosedLoopOnOneP). Only a Loop with one ring probes
+	// (the default at GOMAXPROCS=1): on the rings of a Loop over several,
+	// the submitters of the other rings stayed eager, and a prober's
+	// yield put it behind goroutines that never parked, each running
+	// until preempted (TestLoopDependentChainOnOneP, two rings: 100,000
+	// dependent ops took 140 s instead of 0.3 s), and with both cores the
+	// rings' probes cost NOPs from 64 goroutines 5% (3.27M against 3.43M
+	// NOPs/s on the default two rings, medians of 7 runs).
 	flushProbe
 )
 

@@ -226,3 +226,23 @@ func TestLoopRefusalsReturnCredits(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopDependentChainOnOneP: TestLoopDependentChain's load at
+// GOMAXPROCS=1 on the shared-mode Loops, where the eight background
+// goroutines' NOPs complete inside their own enters and they never park.
+// A submitter that yields there (flushProbe) waits behind all of them,
+// each running until the scheduler preempts it: on two rings, with every
+// ring probing, the chain took 140 s for 100,000 ops instead of 0.3 s.
+// 50,000 ops here; the hang detector (mustFinish) fires after a minute.
+func TestLoopDependentChainOnOneP(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	n := scaled(50000, 50000, 5000)
+	for _, m := range loopModes {
+		if m.name == "owner" || m.name == "owner-rings2" {
+			continue // one thread hand-off per op: slow at one P, and no probe
+		}
+		t.Run(m.name, func(t *testing.T) {
+			mustFinish(t, "50,000 dependent ops at GOMAXPROCS=1", func() { dependentChain(t, m.opts, n) })
+		})
+	}
+}
