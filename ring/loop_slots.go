@@ -22,11 +22,12 @@ type slotTable struct {
 	ring  uint32        // WithRings: the ring's index<<genBits in every user_data (loop_rings.go)
 }
 
-// slot is one entry of the table, on a cache line of its own: a slot is
-// written by the submitter that takes it and by the dispatcher that frees
-// it, usually on different cores, and sharing a line with the slots next
-// to it made each of those writes also take the line from whoever was
-// using a neighbour.
+// slot is one entry of the table, 64 bytes: one cache line of its own
+// when the table is line-aligned (Go aligns allocations of 32 KiB and
+// more, the default Loop's 960 slots, to pages). A slot is written by the
+// submitter that takes it and by the dispatcher that frees it, usually on
+// different cores, and sharing a line with the slots next to it made each
+// of those writes also take the line from whoever was using a neighbour.
 type slot struct {
 	req  atomic.Pointer[Request]
 	next atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
