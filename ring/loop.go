@@ -35,8 +35,8 @@ type Loop struct {
 	// for every op are kept apart by cacheLinePad, pad.go).
 	_         cacheLinePad
 	sqMu      sync.Mutex
-	closed    bool // under sqMu: no SQE is published after it is set
-	sqGone    bool // under sqMu: not even Close's cancels are published (owner mode: Close has nothing left to cancel, or the ring is being closed)
+	closed    atomic.Bool // set under sqMu: no user SQE is published after it is set (runnerShouldExit)
+	sqGone    bool        // under sqMu: not even Close's cancels are published (owner mode: Close has nothing left to cancel, or the ring is being closed)
 	published atomic.Uint64
 	users     atomic.Int64  // requests submitted whose result was not yet collected by Wait/Next
 	inflight  atomic.Int64  // user requests bound to slots
@@ -72,6 +72,7 @@ type Loop struct {
 	role          atomic.Int32            // roleFree, roleReaper, roleWaiter
 	leader        atomic.Pointer[Request] // the leading waiter's Request (stored under cqMu)
 	leaderReaping *Request                // under cqMu: set while the leader itself reaps
+	leaderGrp     *group                  // under cqMu: the group of the Request leader was last set to (forLeader)
 	readied       int                     // under cqMu: deliveries to other waiters in this reap
 	checked       atomic.Uint64           // SQEs submitted and reaped after their enter
 	parked        atomic.Int64            // waiters parked on their channel
@@ -385,7 +386,7 @@ func (l *Loop) Close() error {
 func (l *Loop) close() error {
 	l.closing.Store(true)
 	l.sqMu.Lock()
-	l.closed = true
+	l.closed.Store(true)
 	l.sqMu.Unlock()
 	l.adm.close()
 	t := time.NewTicker(closeRecancel)
@@ -425,9 +426,20 @@ func (l *Loop) close() error {
 }
 
 // runnerShouldExit reports whether the reaper or owner may stop: the Loop
-// is closing and no CQE, user or internal, is still owed.
+// is closed and no CQE, user or internal, is still owed. Closed, not only
+// closing: Close sets closed under sqMu after closing, and a Submit that
+// passed its closing check before it still publishes, and counts its
+// requests in flight, under sqMu; a runner that left when closing was set
+// and nothing was in flight yet left that request without anyone to reap
+// it, and Close then closed the ring under it (its waiter parked for good,
+// or its enter failed with EBADF: TestLoopCloseDuringSubmits, about once
+// in a few hundred rounds under -race on a busy machine). In owner mode
+// the owner itself ends publication when Close has nothing left to
+// cancel (owner.drained, with sqGone under sqMu; only the owner goroutine
+// writes or reads it), possibly before Close has set closed; it must not
+// then wait for closed, which nothing would wake it to see.
 func (l *Loop) runnerShouldExit() bool {
-	return l.fatal.Load() != nil || l.closing.Load() && l.inflight.Load() == 0 && l.intern.Load() == 0
+	return l.fatal.Load() != nil || (l.closed.Load() || l.owner.drained) && l.inflight.Load() == 0 && l.intern.Load() == 0
 }
 
 // noteFatal records an error that makes the ring unusable and closes the

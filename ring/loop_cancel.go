@@ -129,7 +129,7 @@ func (l *Loop) publishInternal(sqe SQE, closing bool) {
 		return
 	}
 	l.sqMu.Lock()
-	if (l.closed && !closing) || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(1) {
+	if (l.closed.Load() && !closing) || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(1) {
 		l.sqMu.Unlock()
 		l.internal.release(1)
 		return

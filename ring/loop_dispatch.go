@@ -77,13 +77,18 @@ func (l *Loop) peekBefore(dst []CQE, lead *Request) int {
 	return n
 }
 
-// forLeader reports whether dispatching c could resolve or wake lead.
+// forLeader reports whether dispatching c could resolve or wake lead. It
+// compares groups with leaderGrp, not lead.grp: lead was loaded from
+// Loop.leader, which the leader clears without cqMu when it returns, so
+// the Request may already be in its next Submit, whose reset writes grp
+// (the race detector saw that in TestLoopCloseDuringSubmits). A bound
+// Request (r) is not being reset.
 func (l *Loop) forLeader(c *CQE, lead *Request) bool {
 	if c.UserData&internalTag != 0 {
 		return c.UserData&udKindMask == udWake
 	}
 	r := l.slots.lookup(c.UserData)
-	return r != nil && (r == lead || r.grp != nil && r.grp == lead.grp)
+	return r != nil && (r == lead || r.grp != nil && r.grp == l.leaderGrp)
 }
 
 func (l *Loop) dispatch(c *CQE) {

@@ -241,6 +241,7 @@ func (l *Loop) lead(ctx context.Context, r *Request, next bool) bool {
 		return false
 	}
 	l.leader.Store(r)
+	l.leaderGrp = r.grp
 	l.leaderReaping, l.readied = r, 0
 	l.reap()
 	l.leaderReaping = nil

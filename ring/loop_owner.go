@@ -149,7 +149,7 @@ func (l *Loop) ownerLoop() {
 			// READ ourselves: what remains in flight is internal SQEs already
 			// in the kernel, whose CQEs need no kick, so intern drains to 0.
 			l.sqMu.Lock()
-			if l.inflight.Load() == 0 { // a racing Submit raises it before it takes sqMu
+			if l.inflight.Load() == 0 { // a racing Submit raises it under sqMu, before it publishes
 				l.sqGone, l.owner.drained = true, true
 			}
 			l.sqMu.Unlock()

@@ -50,7 +50,7 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited bool) error
 		g = newGroup(reqs)
 	}
 	l.sqMu.Lock()
-	if l.closed || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
+	if l.closed.Load() || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
 		l.sqMu.Unlock()
 		l.adm.release(int64(k))
 		l.unclaim(reqs, k)
