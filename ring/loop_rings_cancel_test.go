@@ -3,7 +3,6 @@ package ring
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,23 +28,13 @@ func TestLoopRingsCancelEverywhere(t *testing.T) {
 			if !l.injectOK() {
 				t.Skip("the fan-out needs IORING_NOP_INJECT_RESULT (6.10)")
 			}
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx := context.Background()
 			// Two reads in flight on each ring.
 			readsOnBoth := func() []*Request {
 				var rs []*Request
 				for i := range 4 {
-					r := NewRequest()
-					r.Buf = make([]byte, 1)
-					r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-					if err := l.shards[i%2].Submit(ctx, r); err != nil {
-						t.Fatal(err)
-					}
+					r := submitPipeRead(t, ctx, l.shards[i%2], pr)
 					rs = append(rs, r)
 				}
 				return rs
@@ -136,19 +125,9 @@ func TestLoopRingsCancelEverywhereRefusals(t *testing.T) {
 	if !l.injectOK() {
 		t.Skip("the fan-out needs IORING_NOP_INJECT_RESULT (6.10)")
 	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, _ := idlePipe(t)
 	ctx := context.Background()
-	rd := NewRequest()
-	rd.Buf = make([]byte, 1)
-	rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
-	if err := l.shards[1].Submit(ctx, rd); err != nil {
-		t.Fatal(err)
-	}
+	rd := submitPipeRead(t, ctx, l.shards[1], pr)
 	c := NewRequest()
 	c.SQE.PrepCancelFd(int32(pr.Fd()), CancelAll)
 	c.SQE.Flags |= SQECQESkipSuccess
@@ -185,19 +164,9 @@ func TestLoopRingsCancelByFdAndUserData(t *testing.T) {
 	for _, m := range exactModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newExactLoop(t, m.opts)
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, _ := idlePipe(t)
 			ctx := context.Background()
-			rd := NewRequest()
-			rd.Buf = make([]byte, 1)
-			rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
-			if err := l.shards[1].Submit(ctx, rd); err != nil {
-				t.Fatal(err)
-			}
+			rd := submitPipeRead(t, ctx, l.shards[1], pr)
 			c := NewRequest()
 			c.SQE.PrepCancel(rd.UserData(), CancelFd|CancelUserData)
 			c.SQE.Fd = int32(pr.Fd())

@@ -2,7 +2,6 @@ package ring
 
 import (
 	"context"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -45,22 +44,12 @@ func TestLoopRingsDrainSeesEveryRing(t *testing.T) {
 	for _, m := range exactModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newExactLoop(t, m.opts)
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			reads := make([]*Request, 4)
 			for i := range reads {
-				r := NewRequest()
-				r.Buf = make([]byte, 1)
-				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-				if err := l.shards[1].Submit(ctx, r); err != nil {
-					t.Fatal(err)
-				}
+				r := submitPipeRead(t, ctx, l.shards[1], pr)
 				reads[i] = r
 			}
 			drain := NewRequest()
@@ -166,25 +155,15 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 	for _, m := range exactModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newExactLoop(t, m.opts)
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			rd := NewRequest()
-			rd.Buf = make([]byte, 1)
-			rd.SQE.PrepRead(int32(pr.Fd()), rd.Buf, -1)
-			if err := l.shards[1].Submit(ctx, rd); err != nil {
-				t.Fatal(err)
-			}
+			rd := submitPipeRead(t, ctx, l.shards[1], pr)
 			drain := NewRequest()
 			drain.SQE.PrepNop()
 			drain.SQE.Flags |= SQEIODrain
 			short, stop := context.WithTimeout(ctx, 20*time.Millisecond)
-			err = l.Submit(short, drain)
+			err := l.Submit(short, drain)
 			stop()
 			if err != context.DeadlineExceeded {
 				t.Fatalf("Submit of a drain while the other ring has a read in flight: %v, want context.DeadlineExceeded", err)
@@ -238,21 +217,11 @@ func TestLoopRingsCancelByUserData(t *testing.T) {
 			if l.spill != nil {
 				l.spill.on.Store(false) // everything not targeted goes home
 			}
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			read := func(c *Loop) *Request {
-				r := NewRequest()
-				r.Buf = make([]byte, 1)
-				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-				if err := c.Submit(ctx, r); err != nil {
-					t.Fatal(err)
-				}
+				r := submitPipeRead(t, ctx, c, pr)
 				return r
 			}
 			other, home := read(l.shards[1]), read(l.shards[0])

@@ -3,7 +3,6 @@ package ring
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -179,22 +178,12 @@ func TestRingsFatalBreaksAll(t *testing.T) {
 				l.spill.checking.Store(true)
 				l.spill.on.Store(true)
 			}
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, _ := idlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			reads := make([]*Request, 8)
 			for i := range reads {
-				r := NewRequest()
-				r.Buf = make([]byte, 1)
-				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-				if err := l.Submit(ctx, r); err != nil {
-					t.Fatal(err)
-				}
+				r := submitPipeRead(t, ctx, l, pr)
 				reads[i] = r
 			}
 			on1 := l.shards[1].Stats().Submitted
