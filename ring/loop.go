@@ -128,10 +128,6 @@ type Loop struct {
 	spill   *spillState   // WithSpillRings: whether requests spread now (loop_spill.go)
 	meter   *spillMeter   // a ring of a WithSpillRings Loop: its enter time
 	exact   exactState    // WithRings: drains and count timeouts (loop_rings_exact.go)
-	// spreadIn counts, on a ring of a WithRings Loop other than the home
-	// ring, Submits that chose it and have not yet returned
-	// (loop_rings_exact.go).
-	spreadIn atomic.Int32
 }
 
 // loopCounters are the Stats counters, updated with atomics.

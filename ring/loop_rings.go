@@ -155,23 +155,19 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 			// has the credits. They are taken here and handed to submit:
 			// reading the credit count first, then taking them in
 			// Submit, moved that cache line twice per request.
-			return home.submit(ctx, reqs, true)
+			return home.submit(ctx, reqs, true, false)
 		}
 		c = l.choose(reqs[0], int64(len(reqs)))
 	}
 	if c == home {
 		return c.Submit(ctx, reqs...)
 	}
-	// Another ring: announce it, then look for a drain or count timeout
-	// that needs every request on the home ring (loop_rings_exact.go).
-	c.spreadIn.Add(1)
-	if l.pinned() {
-		c.spreadIn.Add(-1)
-		return home.Submit(ctx, reqs...)
+	// Another ring: submit unless a drain or count timeout needs every
+	// request on the home ring (submit looks, loop_rings_exact.go).
+	if err := c.submit(ctx, reqs, false, true); err != errPinned {
+		return err
 	}
-	err := c.Submit(ctx, reqs...)
-	c.spreadIn.Add(-1)
-	return err
+	return home.Submit(ctx, reqs...)
 }
 
 // Ring-local state on several rings. Some kernel state lives in one

@@ -78,15 +78,15 @@ func (l *Loop) pinned() bool {
 func (l *Loop) submitWholeRing(ctx context.Context, reqs []*Request) error {
 	x := &l.exact
 	// Pin first, then look at the other rings: a Submit that chose
-	// another ring raised that ring's spreadIn before it looked at the
-	// pin (submitSharded), so either it sees the pin and goes home, or
-	// this sees its spreadIn and waits until its requests are counted in
-	// flight there (sequentially consistent atomics, a Dekker pair).
+	// another ring counts its requests in that ring's inflight, under its
+	// sqMu, before it looks at the pin (submit), so either it sees the pin
+	// and goes home, or this sees them in flight and waits until they
+	// complete (sequentially consistent atomics, a Dekker pair).
 	x.entering.Add(1)
 	defer x.entering.Add(-1)
 	wait := 20 * time.Microsecond
 	for _, s := range l.shards[1:] {
-		for s.spreadIn.Load() != 0 || s.inflight.Load() != 0 {
+		for s.inflight.Load() != 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():

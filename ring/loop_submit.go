@@ -2,6 +2,7 @@ package ring
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -28,13 +29,22 @@ func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
 	if l.shards != nil {
 		return l.submitSharded(ctx, reqs)
 	}
-	return l.submit(ctx, reqs, false)
+	return l.submit(ctx, reqs, false, false)
 }
+
+// errPinned is submit's answer to a spread submission (spread) that found
+// an exact request pinning every request to the home ring
+// (loop_rings_exact.go): nothing was submitted, and submitSharded sends
+// the requests home instead. It never reaches the caller.
+var errPinned = errors.New("ring: pinned to the home ring")
 
 // submit is Submit on one ring; credited says that the caller already
 // took the group's admission credits (tryAcquire), which submit gives
-// back if it fails.
-func (l *Loop) submit(ctx context.Context, reqs []*Request, credited bool) error {
+// back if it fails. spread says that the ring is not the home ring of a
+// Loop over several, which submitSharded chose: then submit returns
+// errPinned, having submitted nothing, if an exact request pins requests
+// to the home ring.
+func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread bool) error {
 	k := len(reqs)
 	if k == 0 {
 		return nil
@@ -58,10 +68,22 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited bool) error
 	}
 	// These counters share sqMu's cache line (Loop): counted here, they
 	// cost no line transfer of their own.
-	l.users.Add(int64(k))
-	if n := l.inflight.Add(int64(k)); n > l.maxInfl.Load() {
+	n := l.inflight.Add(int64(k))
+	if spread && l.parent.pinned() {
+		// A Dekker pair with submitWholeRing, which marks its exact
+		// submission (entering) and then waits for this ring's inflight
+		// to drain: either it sees these requests in flight, or this
+		// sees its mark (sequentially consistent atomics).
+		l.inflight.Add(-int64(k))
+		l.sqMu.Unlock()
+		l.adm.release(int64(k))
+		l.unclaim(reqs, k)
+		return errPinned
+	}
+	if n > l.maxInfl.Load() {
 		l.raiseMax(n)
 	}
+	l.users.Add(int64(k))
 	l.accepted.Add(uint64(k))
 	for i, r := range reqs {
 		ud := l.slots.take(r)
