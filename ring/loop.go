@@ -114,20 +114,18 @@ type Loop struct {
 	fatal     atomic.Pointer[error] // first error that broke the ring
 	graveyard []*Request            // failed by a fatal error, kept reachable
 
-	_       cacheLinePad
-	owner   ownerState // owner mode only
-	_       cacheLinePad
-	stats   loopCounters
-	_       cacheLinePad
-	shards  []*Loop       // WithRings(n > 1): the rings' own Loops (loop_rings.go)
-	parent  *Loop         // a ring of a WithRings Loop: that Loop
-	home    sync.Pool     // WithRings: per-P ring tokens (loop_rings.go, pick)
-	tokens  []ringToken   // WithRings: the tokens home hands out
-	nextTok atomic.Uint32 // WithRings: the next token New hands out
-	inject  injectState   // WithRings: whether NOPs inject results (loop_rings_cancel.go)
-	spill   *spillState   // WithSpillRings: whether requests spread now (loop_spill.go)
-	meter   *spillMeter   // a ring of a WithSpillRings Loop: its enter time
-	exact   exactState    // WithRings: drains and count timeouts (loop_rings_exact.go)
+	_      cacheLinePad
+	owner  ownerState // owner mode only
+	_      cacheLinePad
+	stats  loopCounters
+	_      cacheLinePad
+	shards []*Loop     // WithRings(n > 1): the rings' own Loops (loop_rings.go)
+	parent *Loop       // a ring of a WithRings Loop: that Loop
+	picks  pickState   // WithRings: the ring of each P (loop_pick.go)
+	inject injectState // WithRings: whether NOPs inject results (loop_rings_cancel.go)
+	spill  *spillState // WithSpillRings: whether requests spread now (loop_spill.go)
+	meter  *spillMeter // a ring of a WithSpillRings Loop: its enter time
+	exact  exactState  // WithRings: drains and count timeouts (loop_rings_exact.go)
 }
 
 // loopCounters are the Stats counters, updated with atomics.

@@ -97,39 +97,11 @@ func newShardedLoop(cfg loopConfig, opts []LoopOption) (*Loop, error) {
 	c0 := l.shards[0]
 	l.mode, l.probe, l.maxGroup = c0.mode, c0.probe, c0.maxGroup
 	l.sqEntries, l.cqEntries = c0.sqEntries, c0.cqEntries
-	l.tokens = make([]ringToken, len(l.shards))
-	for i := range l.tokens {
-		l.tokens[i].i = i
-	}
-	l.home.New = l.newToken
+	l.initPick()
 	if cfg.spill {
 		l.spill = newSpillState(l.shards)
 	}
 	return l, nil
-}
-
-// pick chooses the ring for one Submit: the ring of the P (the Go
-// scheduler's processor) the caller runs on. sync.Pool keeps a private
-// item per P, so a token taken from it and put back at once names the
-// same ring every time the caller runs on the same P: the goroutines of
-// one P then submit to, and are woken by, one ring, and the P's of a
-// GOMAXPROCS > 1 program enter different rings at once, without sharing
-// cache lines. After a GC or a goroutine moved between Get and Put, a P
-// may get another P's token for a while; that costs locality, never
-// correctness.
-func (l *Loop) pick() *Loop {
-	t := l.home.Get().(*ringToken)
-	l.home.Put(t)
-	return l.shards[t.i]
-}
-
-// ringToken names a ring in the pick pool.
-type ringToken struct{ i int }
-
-func (l *Loop) newToken() any {
-	// Round-robin over preallocated tokens: a new P starts on the next ring.
-	n := l.nextTok.Add(1) - 1
-	return &l.tokens[int(n)%len(l.tokens)]
 }
 
 func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
@@ -157,7 +129,7 @@ func (l *Loop) submitSharded(ctx context.Context, reqs []*Request) error {
 			// Submit, moved that cache line twice per request.
 			return home.submit(ctx, reqs, true, false)
 		}
-		c = l.choose(reqs[0], int64(len(reqs)))
+		c = l.choose(int64(len(reqs)))
 	}
 	if c == home {
 		return c.Submit(ctx, reqs...)
@@ -290,30 +262,26 @@ func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
 	return l.shards[0].Do(fn)
 }
 
-// choose picks the ring for a submission led by r: the ring r used last
-// (its goroutine is then woken by, and batches with, the same ring), or
-// for a fresh Request the ring of the caller's P; but the least loaded
-// ring (fewest requests not yet collected) when the choice is more than
-// a quarter above it, so that requests made on one P do not all stay on
-// one ring. A ring without the k admission credits the submission needs
-// is passed over for the one with the most, so that Submit blocks only
-// when every ring is full (ops that stay in flight, like reads from an
-// idle pipe, would otherwise block it on one ring while another has room).
-func (l *Loop) choose(r *Request, k int64) *Loop {
-	c := r.loop
-	if c == nil || c.parent != l {
-		c = l.pick()
-	}
-	cu := c.users.Load()
-	least, lu := c, cu
-	for _, s := range l.shards {
-		if u := s.users.Load(); u < lu {
-			least, lu = s, u
-		}
-	}
-	if cu-lu > max(2, lu/4) {
-		c = least
-	}
+// choose picks the ring for a spreading submission: the ring of the P the
+// caller runs on (pick, loop_pick.go), so that the submitters of a P
+// write one ring's SQ, locks and credits, and the Go scheduler, which
+// moves goroutines to idle Ps, balances the rings. A ring without the k
+// admission credits the submission needs is passed over for the one with
+// the most, so that Submit blocks only when every ring is full (ops that
+// stay in flight, like reads from an idle pipe, would otherwise block it
+// on one ring while another has room).
+//
+// Before, choose kept a Request on the ring it used last and moved it to
+// the least loaded ring when that had a quarter fewer requests
+// outstanding: both cores then wrote every ring, and read every ring's
+// load for every submission. Cached 4 KiB reads at QD 32 from 32
+// goroutines ran at 0.59-0.61x of os.File.ReadAt in the minutes when
+// moving cache lines between this machine's two vCPUs is slow, against
+// 0.84-0.87x for the ring of the P, and at 0.82-0.83x against 0.81-0.82x
+// otherwise (docs/heuristics.md, section 5). The price: the requests of a goroutine
+// that submits many before it waits stay on its P's ring.
+func (l *Loop) choose(k int64) *Loop {
+	c := l.pick()
 	if c.adm.avail.Load() >= k {
 		return c
 	}

@@ -95,9 +95,10 @@ func TestLoopRingsDrainSeesEveryRing(t *testing.T) {
 // TestLoopRingsCountTimeoutSeesEveryRequest: a TIMEOUT with a completion
 // count of 8 on a Loop over two rings counts every request completed
 // after it, because until it completes every request goes to the home
-// ring: 8 NOPs submitted without waiting (which a spreading Loop puts on
-// both rings, TestSpillSpreads) all go home, and the timeout completes
-// with 0, not with -ETIME after 10 s. Afterwards the Loop spreads again.
+// ring: 8 NOPs submitted without waiting from a P whose ring is the
+// second (preferRing) all go home, and the timeout completes
+// with 0, not with -ETIME after 10 s. Afterwards nothing pins requests to
+// the home ring: the Loop spreads again.
 func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
 	for _, m := range exactModes {
 		t.Run(m.name, func(t *testing.T) {
@@ -126,6 +127,9 @@ func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
 					}
 				}
 			}
+			// Without the pin these NOPs would go to the second ring (the
+			// ring of this P now, while this goroutine stays on it).
+			preferRing(l, 1)
 			round()
 			c, err := to.Wait(ctx)
 			if err != nil {
@@ -138,9 +142,8 @@ func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
 			if d := cmp.Diff(out{0, 0}, out{c.Res, l.shards[1].Stats().Submitted}); d != "" {
 				t.Errorf("count timeout (-want +got):\n%s", d)
 			}
-			round()
-			if n := l.shards[1].Stats().Submitted; n == 0 {
-				t.Errorf("after the timeout completed, none of 8 NOPs went to the other ring: the Loop no longer spreads")
+			if l.pinned() {
+				t.Errorf("after the timeout completed, requests are still pinned to the home ring: the Loop no longer spreads")
 			}
 		})
 	}
@@ -149,8 +152,8 @@ func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
 // TestLoopRingsDrainHonoursContext: Submit of a draining request waits
 // for the other rings to empty only as long as its context lets it: with
 // a read of an idle pipe in flight on the second ring it returns the
-// context's error, submits nothing, and leaves the Loop spreading (the
-// read, then 8 NOPs, complete as usual).
+// context's error, submits nothing, and leaves nothing pinning requests
+// to the home ring (the read, then 8 NOPs, complete as usual).
 func TestLoopRingsDrainHonoursContext(t *testing.T) {
 	for _, m := range exactModes {
 		t.Run(m.name, func(t *testing.T) {
@@ -174,7 +177,6 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 			if c, err := rd.Wait(ctx); err != nil || c.Res != 1 {
 				t.Fatalf("read: %+v, %v", c, err)
 			}
-			before := l.shards[1].Stats().Submitted
 			nops := make([]*Request, 8)
 			for i := range nops {
 				nops[i] = NewRequest()
@@ -191,9 +193,9 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 			st := l.Stats()
 			type out struct {
 				Submitted, Completed uint64
-				Spread               bool
+				Pinned               bool
 			}
-			if d := cmp.Diff(out{9, 9, true}, out{st.Submitted, st.Completed, l.shards[1].Stats().Submitted > before}); d != "" {
+			if d := cmp.Diff(out{9, 9, false}, out{st.Submitted, st.Completed, l.pinned()}); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})

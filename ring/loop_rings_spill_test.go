@@ -3,6 +3,9 @@ package ring
 import (
 	"context"
 	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,11 +111,15 @@ func TestSpillStaysHome(t *testing.T) {
 	}
 }
 
-// TestSpillSpreads: while spreading, a WithSpillRings(2) Loop sends
-// requests to both rings (the least loaded when the home ring has more
-// than 2 over it), and every request completes with its own result; once
-// spreading stops, new requests go home again.
+// TestSpillSpreads: while spreading, a WithSpillRings(2) Loop sends each
+// request to the ring of the P its submitter runs on (choose, pick), so
+// goroutines submitting at once on both Ps use both rings, and every
+// request completes with its own result; once spreading stops, new
+// requests go home again.
 func TestSpillSpreads(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2: the Loop spreads by P")
+	}
 	l, err := NewLoop(WithSpillRings(2))
 	if err != nil {
 		t.Fatal(err)
@@ -122,34 +129,42 @@ func TestSpillSpreads(t *testing.T) {
 	defer cancel()
 	l.spill.checking.Store(true) // no window closes: the test decides
 	l.spill.on.Store(true)
-	round := func(n int) {
-		reqs := make([]*Request, n)
-		for i := range reqs {
-			reqs[i] = NewRequest()
-			reqs[i].SQE.PrepNop()
-			reqs[i].SQE.UserData = uint64(i) // overwritten by the Loop; the result is what counts
-			if err := l.Submit(ctx, reqs[i]); err != nil {
-				t.Fatal(err)
+	var total atomic.Uint64
+	nops := func(n int) {
+		for i := range n {
+			r := nopRequest()
+			r.SQE.UserData = uint64(i) // overwritten by the Loop; the result is what counts
+			if err := l.Submit(ctx, r); err != nil {
+				t.Error(err)
+				return
 			}
-		}
-		for i, r := range reqs {
 			if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
-				t.Fatalf("NOP %d: %+v, %v", i, c, err)
+				t.Errorf("NOP %d: %+v, %v", i, c, err)
+				return
 			}
+			total.Add(1)
 		}
 	}
-	round(32)
-	other := l.shards[1].Stats().Submitted
-	if other == 0 || other == 32 {
-		t.Fatalf("spreading: the second ring took %d of 32 NOPs submitted without waiting, want some but not all", other)
+	// Rounds of one goroutine per P, until both rings took requests (the
+	// scheduler puts them on both Ps within the first round in practice).
+	for l.shards[0].Stats().Submitted == 0 || l.shards[1].Stats().Submitted == 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("spreading: rings took %d and %d NOPs from goroutines on %d Ps, want some each", l.shards[0].Stats().Submitted, l.shards[1].Stats().Submitted, runtime.GOMAXPROCS(0))
+		}
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() { nops(2000) })
+		}
+		wg.Wait()
 	}
+	other := l.shards[1].Stats().Submitted
 	l.spill.on.Store(false)
-	round(32)
+	nops(32)
 	if got := l.shards[1].Stats().Submitted; got != other {
 		t.Errorf("after spreading stopped, the second ring took %d more NOPs, want 0", got-other)
 	}
-	if st := l.Stats(); st.Submitted != 64 || st.Completed != 64 || st.InFlight != 0 {
-		t.Errorf("stats %+v", st)
+	if st := l.Stats(); st.Submitted != total.Load() || st.Completed != total.Load() || st.InFlight != 0 {
+		t.Errorf("stats %+v, want %d submitted and completed", st, total.Load())
 	}
 }
 
@@ -183,12 +198,7 @@ func TestRingsFatalBreaksAll(t *testing.T) {
 			defer cancel()
 			reads := make([]*Request, 8)
 			for i := range reads {
-				r := submitPipeRead(t, ctx, l, pr)
-				reads[i] = r
-			}
-			on1 := l.shards[1].Stats().Submitted
-			if on1 == 0 || on1 == 8 {
-				t.Fatalf("the second ring took %d of 8 reads, want some but not all", on1)
+				reads[i] = submitPipeRead(t, ctx, l.shards[i%2], pr) // 4 on each ring
 			}
 			l.shards[1].noteFatal(broken)
 			var errs []error
