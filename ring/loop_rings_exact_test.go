@@ -112,25 +112,10 @@ func TestLoopRingsCountTimeoutSeesEveryRequest(t *testing.T) {
 			if err := l.Submit(ctx, to); err != nil {
 				t.Fatal(err)
 			}
-			round := func() {
-				nops := make([]*Request, 8)
-				for i := range nops {
-					nops[i] = NewRequest()
-					nops[i].SQE.PrepNop()
-					if err := l.Submit(ctx, nops[i]); err != nil {
-						t.Fatal(err)
-					}
-				}
-				for i, r := range nops {
-					if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
-						t.Fatalf("NOP %d: %+v, %v", i, c, err)
-					}
-				}
-			}
 			// Without the pin these NOPs would go to the second ring (the
 			// ring of this P now, while this goroutine stays on it).
 			preferRing(l, 1)
-			round()
+			nopRound(t, ctx, l, 8)
 			c, err := to.Wait(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -177,19 +162,7 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 			if c, err := rd.Wait(ctx); err != nil || c.Res != 1 {
 				t.Fatalf("read: %+v, %v", c, err)
 			}
-			nops := make([]*Request, 8)
-			for i := range nops {
-				nops[i] = NewRequest()
-				nops[i].SQE.PrepNop()
-				if err := l.Submit(ctx, nops[i]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for i, r := range nops {
-				if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
-					t.Fatalf("NOP %d: %+v, %v", i, c, err)
-				}
-			}
+			nopRound(t, ctx, l, 8)
 			st := l.Stats()
 			type out struct {
 				Submitted, Completed uint64
@@ -273,5 +246,23 @@ func TestLoopRingsCancelByUserData(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// nopRound submits n NOPs through l without waiting, then waits for each
+// and fails the test unless each completed with 0.
+func nopRound(t *testing.T, ctx context.Context, l *Loop, n int) {
+	t.Helper()
+	nops := make([]*Request, n)
+	for i := range nops {
+		nops[i] = nopRequest()
+		if err := l.Submit(ctx, nops[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range nops {
+		if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+			t.Fatalf("NOP %d: %+v, %v", i, c, err)
+		}
 	}
 }
