@@ -278,8 +278,8 @@ func (l *Loop) DoBufferGroup(bgid uint16, fn func(r *Ring) error) error {
 // goroutines ran at 0.59-0.61x of os.File.ReadAt in the minutes when
 // moving cache lines between this machine's two vCPUs is slow, against
 // 0.84-0.87x for the ring of the P, and at 0.82-0.83x against 0.81-0.82x
-// otherwise (docs/heuristics.md, section 5). The price: the requests of a goroutine
-// that submits many before it waits stay on its P's ring.
+// otherwise (docs/heuristics.md, section 5). The price: the requests of
+// a goroutine that submits many before it waits stay on its P's ring.
 func (l *Loop) choose(k int64) *Loop {
 	c := l.pick()
 	if c.adm.avail.Load() >= k {

@@ -66,8 +66,7 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 		l.unclaim(reqs, k)
 		return l.closedErr()
 	}
-	// These counters share sqMu's cache line (Loop): counted here, they
-	// cost no line transfer of their own.
+	// These counters sit next to sqMu (Loop) and change here under it.
 	n := l.inflight.Add(int64(k))
 	if spread && l.parent.pinned() {
 		// A Dekker pair with submitWholeRing, which marks its exact
