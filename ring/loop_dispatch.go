@@ -173,7 +173,13 @@ func (l *Loop) internalCQE(c *CQE) {
 		l.preemptOut.Store(false)
 	case udWake:
 		// Posted from outside the ring after a fatal error, only to end
-		// the reaper's wait (loop_wake.go): no credit, nothing to do.
+		// the reaper's wait (loop_wake.go): no credit. Reaped by another
+		// goroutine while a holder is in or entering its kernel wait, it
+		// must be posted again, or that holder sleeps on (holderFatal,
+		// loop_lead.go).
+		if l.holderIn.Load() {
+			l.wakeReaper()
+		}
 	}
 }
 

@@ -210,12 +210,29 @@ func (l *Loop) preempt() {
 // holderWait is the role holder's kernel wait (leader or reaper): it
 // blocks in io_uring_enter until a CQE arrives (or timeout, if positive,
 // passes). It does not wait, and reports false, if a waiter asked for the
-// role; the holder then steps down (handOff).
+// role; the holder then steps down (handOff). Nor does it wait once the
+// Loop broke (holderFatal).
+//
+// holderFatal: after a fatal error noteFatal posts one udWake CQE to end
+// the holder's kernel wait. Any goroutine may reap that CQE, and one that
+// reaped it before the holder entered used to leave the holder asleep for
+// good, with every waiter of the ring (TestRingsFatalBreaksAll hung about
+// once in 300 runs under load). Now the holder stores holderIn, then loads
+// fatal; noteFatal stores fatal before it posts, and whoever reaps the CQE
+// loads holderIn after and posts it again if a holder is in or entering
+// its wait (internalCQE). Sequentially consistent atomics: either the
+// holder sees fatal and does not sleep, or the reaper of the CQE sees the
+// holder and wakes it.
 func (l *Loop) holderWait(minComplete uint32, timeout time.Duration) bool {
 	l.holderIn.Store(true)
 	if l.wantLead.Load() != nil {
 		l.holderIn.Store(false)
 		return false
+	}
+	if l.fatal.Load() != nil {
+		// Broken: do not sleep; the caller looks at fatal next (holderFatal).
+		l.holderIn.Store(false)
+		return true
 	}
 	switch {
 	case timeout <= 0 || l.ring.Features()&FeatExtArg == 0:

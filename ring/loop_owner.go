@@ -118,9 +118,18 @@ func (l *Loop) ownerLoop() {
 	var idleSince time.Time
 	readied := 0 // CQEs dispatched since the owner last yielded or slept
 	defer l.wakeSQWaiters(true)
-	for {
+	// However the owner leaves, a fatal error set by then fails what is in
+	// flight. runnerShouldExit below is true once fatal is set, which may
+	// happen after the check at the top of the loop: returning there
+	// without failing left waiters parked for good
+	// (TestRingsFatalBreaksAll, owner-rings2, about once in 2000 runs).
+	defer func() {
 		if err := l.fatal.Load(); err != nil {
 			l.failInFlight(*err)
+		}
+	}()
+	for {
+		if l.fatal.Load() != nil {
 			return
 		}
 		l.runDo()

@@ -187,6 +187,10 @@ func (l *Loop) waitCQEs() (bool, error) {
 		l.holderIn.Store(false)
 		return false, nil
 	}
+	if l.fatal.Load() != nil { // holderFatal (loop_lead.go)
+		l.holderIn.Store(false)
+		return true, nil
+	}
 	l.waitArg = GeteventsArg{MinWaitUsec: uint32(l.cfg.minWait / time.Microsecond)}
 	_, err := l.enterArg(0, want, EnterExtArg, unsafe.Pointer(&l.waitArg), unsafe.Sizeof(l.waitArg))
 	l.holderIn.Store(false)
