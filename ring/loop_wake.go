@@ -15,6 +15,9 @@ import "sync"
 // the message CQE and wakes the ring's CQ waiters at once (the target has
 // no DEFER_TASKRUN in shared mode), and the CQE stays in the CQ until
 // reaped, so a reaper that is only about to sleep returns at once too.
+// Another goroutine may reap it first; then it posts it again if a holder
+// is in or entering its wait, and a holder that has not entered yet sees
+// fatal and does not sleep (holderFatal, loop_lead.go).
 //
 // The target is a private duplicate of the ring fd taken at setup: the
 // error may mean the fd the Ring holds no longer names the ring (closed
