@@ -3,7 +3,6 @@ package ring_test
 import (
 	"context"
 	"errors"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -28,12 +27,7 @@ func TestLoopCancelUnstartedLink(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
-				pr, pw, err := os.Pipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer pr.Close()
-				defer pw.Close()
+				pr, pw := idlePipe(t)
 				read := func(flags ring.SQEFlags) *ring.Request {
 					r := ring.NewRequest()
 					r.Buf = make([]byte, 16)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"syscall"
 	"testing"
@@ -42,12 +41,7 @@ func closeDuringSubmits(t *testing.T, opts []ring.LoopOption, after time.Duratio
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, _ := idlePipe(t)
 	const workers = 8
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)

@@ -3,7 +3,6 @@ package ring_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"runtime/pprof"
 	"sync"
 	"testing"
@@ -84,12 +83,7 @@ func TestLoopUnderCPUProfile(t *testing.T) {
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, m.opts...)
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			var wg sync.WaitGroup
 			// Readers that sleep in the kernel until the writer wakes them.
 			const readers = 8

@@ -157,12 +157,7 @@ func gcFileReads(t *testing.T, l *ring.Loop, total int) {
 
 func gcAbandonedReads(t *testing.T, l *ring.Loop) {
 	const n = 256
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, pw := idlePipe(t)
 	before := l.Stats().Completed
 	func() {
 		for i := 0; i < n; i++ {

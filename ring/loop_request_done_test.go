@@ -2,7 +2,6 @@ package ring_test
 
 import (
 	"context"
-	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -21,12 +20,7 @@ func TestRequestDone(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			req := ring.NewRequest()
 			req.Buf = make([]byte, 3)
 			req.SQE.PrepRead(int32(pr.Fd()), req.Buf, -1)

@@ -128,12 +128,7 @@ func TestLoopRingsLinkTimeoutUpdate(t *testing.T) {
 			if err := l.CheckOp(ring.OpLinkTimeout); err != nil {
 				t.Skip(err)
 			}
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, _ := idlePipe(t)
 			ctx := context.Background()
 			type out struct{ Update, Read, Timeout int32 }
 			var got []out

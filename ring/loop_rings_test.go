@@ -3,7 +3,6 @@ package ring_test
 import (
 	"context"
 	"errors"
-	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -23,12 +22,7 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(8), ring.WithLoopCQSize(32))...)
 			capacity := l.Stats().Capacity
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			var reads []*ring.Request
@@ -42,7 +36,7 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 				reads = append(reads, r)
 			}
 			tctx, tcancel := context.WithTimeout(ctx, 20*time.Millisecond)
-			err = l.Submit(tctx, nopReq())
+			err := l.Submit(tctx, nopReq())
 			tcancel()
 			if err != context.DeadlineExceeded {
 				t.Fatalf("Submit with every ring full: %v, want context.DeadlineExceeded", err)

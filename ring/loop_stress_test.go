@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -128,12 +127,7 @@ func TestLoopBackpressure(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithEntries(8), ring.WithLoopCQSize(32))...)
 			capacity := l.Stats().Capacity
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := idlePipe(t)
 			ctx := context.Background()
 			var blocked []*ring.Request
 			for i := 0; i < capacity; i++ {
@@ -147,7 +141,7 @@ func TestLoopBackpressure(t *testing.T) {
 			}
 			// A submitter with a deadline gives up with the context's error.
 			tctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-			err = l.Submit(tctx, nopReq())
+			err := l.Submit(tctx, nopReq())
 			cancel()
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Submit on a full Loop with a deadline: %v", err)

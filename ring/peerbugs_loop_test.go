@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -493,12 +492,7 @@ func TestLoopOpAndLinkedTimeoutAreNeverSplit(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithEntries(4), ring.WithLoopCQSize(64))...)
 			ctx := context.Background()
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, _ := idlePipe(t)
 			const goroutines, each = 32, 10
 			type outcome struct{ read, timeout int32 }
 			results := make(chan outcome, goroutines*each)
@@ -617,12 +611,7 @@ func TestLoopFatalEnterErrorIsNotRetriedForever(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, pw := idlePipe(t)
 	// A read in flight keeps the reaper waiting inside io_uring_enter, on
 	// the ring itself, until the pipe has data.
 	blocked := ring.NewRequest()
