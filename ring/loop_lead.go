@@ -224,15 +224,8 @@ func (l *Loop) preempt() {
 // holder sees fatal and does not sleep, or the reaper of the CQE sees the
 // holder and wakes it.
 func (l *Loop) holderWait(minComplete uint32, timeout time.Duration) bool {
-	l.holderIn.Store(true)
-	if l.wantLead.Load() != nil {
-		l.holderIn.Store(false)
-		return false
-	}
-	if l.fatal.Load() != nil {
-		// Broken: do not sleep; the caller looks at fatal next (holderFatal).
-		l.holderIn.Store(false)
-		return true
+	if sleep, stay := l.holderBegin(); !sleep {
+		return stay
 	}
 	switch {
 	case timeout <= 0 || l.ring.Features()&FeatExtArg == 0:
@@ -244,6 +237,24 @@ func (l *Loop) holderWait(minComplete uint32, timeout time.Duration) bool {
 	}
 	l.holderIn.Store(false)
 	return true
+}
+
+// holderBegin marks the holder as in (or entering) its kernel wait and
+// reports whether it may sleep there. Not if a waiter asked for the role
+// (stay false: the holder steps down), nor once the Loop broke (stay
+// true: the caller looks at fatal next; holderFatal). If it may not, it
+// has cleared the mark again.
+func (l *Loop) holderBegin() (sleep, stay bool) {
+	l.holderIn.Store(true)
+	switch {
+	case l.wantLead.Load() != nil:
+		l.holderIn.Store(false)
+		return false, false
+	case l.fatal.Load() != nil:
+		l.holderIn.Store(false)
+		return false, true
+	}
+	return true, true
 }
 
 // lead is one round of a leader: register, reap, and if r is still not

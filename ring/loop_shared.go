@@ -182,14 +182,8 @@ func (l *Loop) waitCQEs() (bool, error) {
 	if want <= 1 {
 		return l.holderWait(1, 0), nil
 	}
-	l.holderIn.Store(true)
-	if l.wantLead.Load() != nil {
-		l.holderIn.Store(false)
-		return false, nil
-	}
-	if l.fatal.Load() != nil { // holderFatal (loop_lead.go)
-		l.holderIn.Store(false)
-		return true, nil
+	if sleep, stay := l.holderBegin(); !sleep {
+		return stay, nil
 	}
 	l.waitArg = GeteventsArg{MinWaitUsec: uint32(l.cfg.minWait / time.Microsecond)}
 	_, err := l.enterArg(0, want, EnterExtArg, unsafe.Pointer(&l.waitArg), unsafe.Sizeof(l.waitArg))
