@@ -8,6 +8,10 @@ import (
 // Hooks for the external tests (package ring_test) into internals that have
 // no public surface.
 
+// IdlePipe is idlePipe (loop_pipe_internal_test.go): a pipe whose reads
+// stay in flight until the test writes, closed at the test's cleanup.
+var IdlePipe = idlePipe
+
 // Unavailable is the setup-errno mapping New applies (errors.go).
 var Unavailable = unavailable
 

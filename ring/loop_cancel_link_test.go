@@ -27,7 +27,7 @@ func TestLoopCancelUnstartedLink(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
-				pr, pw := idlePipe(t)
+				pr, pw := ring.IdlePipe(t)
 				read := func(flags ring.SQEFlags) *ring.Request {
 					r := ring.NewRequest()
 					r.Buf = make([]byte, 16)

@@ -41,7 +41,7 @@ func closeDuringSubmits(t *testing.T, opts []ring.LoopOption, after time.Duratio
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, _ := idlePipe(t)
+	pr, _ := ring.IdlePipe(t)
 	const workers = 8
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)

@@ -43,7 +43,7 @@ func testFatalErrorWakesSleepingReaper(t *testing.T) {
 		l.Close()
 		t.Skipf("the wake-up needs IORING_OP_MSG_RING: %v", err)
 	}
-	pr, pw := idlePipe(t)
+	pr, pw := ring.IdlePipe(t)
 	blocked := ring.NewRequest()
 	blocked.Buf = make([]byte, 8)
 	blocked.SQE.PrepRead(int32(pr.Fd()), blocked.Buf, -1)

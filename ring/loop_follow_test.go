@@ -83,7 +83,7 @@ func TestLoopUnderCPUProfile(t *testing.T) {
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, m.opts...)
-			pr, pw := idlePipe(t)
+			pr, pw := ring.IdlePipe(t)
 			var wg sync.WaitGroup
 			// Readers that sleep in the kernel until the writer wakes them.
 			const readers = 8

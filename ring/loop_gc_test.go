@@ -157,7 +157,7 @@ func gcFileReads(t *testing.T, l *ring.Loop, total int) {
 
 func gcAbandonedReads(t *testing.T, l *ring.Loop) {
 	const n = 256
-	pr, pw := idlePipe(t)
+	pr, pw := ring.IdlePipe(t)
 	before := l.Stats().Completed
 	func() {
 		for i := 0; i < n; i++ {

@@ -20,7 +20,7 @@ func TestRequestDone(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			pr, pw := idlePipe(t)
+			pr, pw := ring.IdlePipe(t)
 			req := ring.NewRequest()
 			req.Buf = make([]byte, 3)
 			req.SQE.PrepRead(int32(pr.Fd()), req.Buf, -1)

@@ -128,7 +128,7 @@ func TestLoopRingsLinkTimeoutUpdate(t *testing.T) {
 			if err := l.CheckOp(ring.OpLinkTimeout); err != nil {
 				t.Skip(err)
 			}
-			pr, _ := idlePipe(t)
+			pr, _ := ring.IdlePipe(t)
 			ctx := context.Background()
 			type out struct{ Update, Read, Timeout int32 }
 			var got []out

@@ -22,7 +22,7 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithRings(3), ring.WithEntries(8), ring.WithLoopCQSize(32))...)
 			capacity := l.Stats().Capacity
-			pr, pw := idlePipe(t)
+			pr, pw := ring.IdlePipe(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			var reads []*ring.Request

@@ -127,7 +127,7 @@ func TestLoopBackpressure(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithEntries(8), ring.WithLoopCQSize(32))...)
 			capacity := l.Stats().Capacity
-			pr, pw := idlePipe(t)
+			pr, pw := ring.IdlePipe(t)
 			ctx := context.Background()
 			var blocked []*ring.Request
 			for i := 0; i < capacity; i++ {

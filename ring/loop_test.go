@@ -93,7 +93,7 @@ func TestLoopNop(t *testing.T) {
 
 func TestLoopReadPipe(t *testing.T) {
 	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
-		pr, pw := idlePipe(t)
+		pr, pw := ring.IdlePipe(t)
 		r := ring.NewRequest()
 		r.Buf = make([]byte, 16)
 		r.SQE.PrepRW(ring.OpRead, int32(pr.Fd()), bufAddr(r.Buf), 16, ^uint64(0))
@@ -121,7 +121,7 @@ func TestLoopReadPipe(t *testing.T) {
 // context.DeadlineExceeded and os.ErrDeadlineExceeded.
 func TestLoopWaitContextCancel(t *testing.T) {
 	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {
-		pr, pw := idlePipe(t)
+		pr, pw := ring.IdlePipe(t)
 		read := func() *ring.Request {
 			r := ring.NewRequest()
 			r.Buf = make([]byte, 16)

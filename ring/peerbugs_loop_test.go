@@ -492,7 +492,7 @@ func TestLoopOpAndLinkedTimeoutAreNeverSplit(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithEntries(4), ring.WithLoopCQSize(64))...)
 			ctx := context.Background()
-			pr, _ := idlePipe(t)
+			pr, _ := ring.IdlePipe(t)
 			const goroutines, each = 32, 10
 			type outcome struct{ read, timeout int32 }
 			results := make(chan outcome, goroutines*each)
@@ -611,7 +611,7 @@ func TestLoopFatalEnterErrorIsNotRetriedForever(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, pw := idlePipe(t)
+	pr, pw := ring.IdlePipe(t)
 	// A read in flight keeps the reaper waiting inside io_uring_enter, on
 	// the ring itself, until the pipe has data.
 	blocked := ring.NewRequest()

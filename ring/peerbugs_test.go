@@ -154,7 +154,7 @@ func TestBlockingEnterIsARuntimeSyscall(t *testing.T) {
 	for _, m := range loopModes {
 		t.Run("Loop/"+m.name, func(t *testing.T) {
 			l := newTestLoop(t, append(m.opts, ring.WithSpin(0))...)
-			pr, pw := idlePipe(t)
+			pr, pw := ring.IdlePipe(t)
 			req := ring.NewRequest()
 			req.Buf = make([]byte, 8)
 			req.SQE.PrepRead(int32(pr.Fd()), req.Buf, -1)
