@@ -16,7 +16,10 @@ const (
 	// ModeOwner: one goroutine locked to its OS thread creates the ring
 	// with SINGLE_ISSUER|DEFER_TASKRUN (6.1) and makes every io_uring_enter
 	// and io_uring_register call. Submitters only write SQEs; they ring an
-	// eventfd doorbell when the owner sleeps.
+	// eventfd doorbell when the owner sleeps. The doorbell is an
+	// IORING_OP_READ of that eventfd which the owner keeps in flight, so an
+	// ASYNC_CANCEL by opcode READ or with CANCEL_ANY may cancel it too and
+	// then counts it in its result (the Loop arms it again).
 	ModeOwner
 )
 
