@@ -56,6 +56,14 @@ const (
 	// in the kernel at most this long at a time, then looks at the context;
 	// nothing else can interrupt its io_uring_enter.
 	leadPoll = 2 * time.Millisecond
+	// leadIdlePolls: such a leader gives the role up and parks, watching
+	// its context directly, after this many leadPoll waits in a row in
+	// which no CQE arrived: an op that stays in flight (a read of an idle
+	// connection) would otherwise wake its thread every leadPoll for as
+	// long as it waits. The reaper then waits in the kernel with no
+	// timeout. Ops that complete within a few milliseconds keep their
+	// waiter leading, and their latency (TestLoopIdleLeaderParks).
+	leadIdlePolls = 3
 	// leadMaxParked: with this many waiters parked or more, a waiter does
 	// not lead and the reaper (which polls WithSpin, 20 µs, before it
 	// sleeps) serves them all: on an idle machine echo with 64 conns made
@@ -140,6 +148,7 @@ type leadState struct {
 	on      bool // this waiter holds the role
 	handed  bool // it just stepped down for a waiter that asked (wantLead)
 	yielded bool // it yielded once for the flusher (deferredPending)
+	idle    int  // leadPoll waits in a row that ended with no CQE (leadIdlePolls)
 }
 
 // waitStep is Wait's and Next's shared-mode step when r has nothing for
@@ -153,7 +162,7 @@ func (l *Loop) waitStep(ctx context.Context, r *Request, next bool, st *leadStat
 		}
 		st.on = true
 	}
-	if l.lead(ctx, r, next) {
+	if l.lead(ctx, r, next, st) {
 		return true
 	}
 	st.handed = l.wantLead.Load() != nil
@@ -261,8 +270,9 @@ func (l *Loop) holderBegin() (sleep, stay bool) {
 // ready, sleep in the kernel until a CQE arrives (or leadPoll passes when
 // the context can end). It reports false if the caller must give up the
 // role and park instead (fatal error, ring closed, a waiter asked for the
-// role); the caller then calls unlead.
-func (l *Loop) lead(ctx context.Context, r *Request, next bool) bool {
+// role, or leadIdlePolls polls in a row saw no CQE); the caller then
+// calls unlead.
+func (l *Loop) lead(ctx context.Context, r *Request, next bool, st *leadState) bool {
 	l.cqMu.Lock()
 	if l.ringClosed {
 		l.cqMu.Unlock()
@@ -295,8 +305,19 @@ func (l *Loop) lead(ctx context.Context, r *Request, next bool) bool {
 		l.enter(0, 0, EnterGetEvents)
 		return true
 	}
-	if !l.holderWait(1, leadTimeout(ctx)) {
+	timeout := leadTimeout(ctx)
+	if !l.holderWait(1, timeout) {
 		return false
+	}
+	if timeout > 0 && l.ring.CQReady() == 0 && !r.ready(next) {
+		// The poll passed with nothing posted: after leadIdlePolls of
+		// those, park on the context instead of polling it.
+		if st.idle++; st.idle >= leadIdlePolls {
+			st.idle = 0
+			return false
+		}
+	} else {
+		st.idle = 0
 	}
 	if !r.ready(next) {
 		// Woken by CQEs that were not its own, or by its poll timeout:

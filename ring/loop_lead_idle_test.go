@@ -1,0 +1,45 @@
+package ring
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestLoopIdleLeaderParks: a waiter whose context can end leads (waits in
+// io_uring_enter itself) with a timeout of leadPoll, since nothing else
+// can interrupt that wait when the context ends. On an op that stays in
+// flight (a read of an empty pipe) it gives the role up after
+// leadIdlePolls waits in which nothing completed, and parks, watching its
+// context directly; the reaper then waits in the kernel with no timeout.
+// So 300 ms of waiting cost a handful of kernel waits, not one every
+// leadPoll (about 150), and the cancel still ends the Wait at once with
+// the context's error and the read's -ECANCELED.
+func TestLoopIdleLeaderParks(t *testing.T) {
+	l, err := NewLoop(WithMode(ModeShared), WithRings(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	pr, _ := idlePipe(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := submitPipeRead(t, context.Background(), l, pr)
+	before := l.Stats().Waits
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	c, err := r.Wait(ctx)
+	waited := time.Since(start)
+	if !errors.Is(err, context.Canceled) || c.Res != -int32(syscall.ECANCELED) {
+		t.Fatalf("Wait = %+v, %v; want res -ECANCELED and context.Canceled", c, err)
+	}
+	if waited > 2*time.Second {
+		t.Errorf("Wait returned %v after it began, the cancel came after 300ms", waited)
+	}
+	waits := l.Stats().Waits - before
+	t.Logf("%d kernel waits in %v", waits, waited)
+	if waits > 2*leadIdlePolls+4 {
+		t.Errorf("%d kernel waits while the read stayed in flight for %v, want at most %d", waits, waited, 2*leadIdlePolls+4)
+	}
+}
