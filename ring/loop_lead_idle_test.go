@@ -18,7 +18,19 @@ import (
 // leadPoll (about 150), and the cancel still ends the Wait at once with
 // the context's error and the read's -ECANCELED.
 func TestLoopIdleLeaderParks(t *testing.T) {
-	l, err := NewLoop(WithMode(ModeShared), WithRings(1))
+	for _, tc := range []struct {
+		name string
+		opts []LoopOption
+	}{
+		{"one ring", []LoopOption{WithMode(ModeShared), WithRings(1)}},
+		{"default", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) { idleLeaderParks(t, tc.opts) })
+	}
+}
+
+func idleLeaderParks(t *testing.T, opts []LoopOption) {
+	l, err := NewLoop(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
