@@ -99,6 +99,7 @@ type Loop struct {
 	flushScheduled atomic.Bool
 	probing        atomic.Bool   // a submitter yields before it enters (flushProbe): submitters defer meanwhile
 	eagerRun       atomic.Uint32 // eager decisions so far (flushProbe)
+	probeShift     atomic.Uint32 // the probe interval is probeEvery<<probeShift (probed; fills the hole before flusherWake)
 	flusherWake    chan struct{} // never closed: a Submit racing Close may still send
 	flusherStop    atomic.Bool   // set by Close before its last wake-up
 	flusherDone    chan struct{}
@@ -147,6 +148,7 @@ type loopCounters struct {
 	cancels, stale        atomic.Uint64
 	doorbells, interrupts atomic.Uint64
 	preempts              atomic.Uint64
+	probes                atomic.Uint64 // flushProbe yields (tests)
 }
 
 // LoopStats is a snapshot of a Loop's counters.

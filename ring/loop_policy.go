@@ -111,7 +111,7 @@ func (l *Loop) flushNow() flushDecision {
 	if !l.batchDone() && l.users.Load() >= deferBelowUsers {
 		return flushDefer
 	}
-	if l.parent == nil && l.eagerRun.Add(1)%probeEvery == 0 {
+	if l.parent == nil && l.eagerRun.Add(1)&(probeEvery<<l.probeShift.Load()-1) == 0 {
 		return flushProbe
 	}
 	return flushEnter
@@ -153,6 +153,41 @@ const (
 // 4096 costs nothing measurable (1.40M against 1.43M) and still leaves
 // the trap within a few milliseconds.
 const probeEvery = 4096
+
+// probeMaxShift bounds the probe's back-off: a probe during which no
+// other goroutine published an SQE doubles the interval to the next one,
+// up to probeEvery<<probeMaxShift (262,144 eager decisions); one that
+// found others resets it (probed). A yield at GOMAXPROCS=1 waits for
+// every runnable goroutine, and one that computes runs until the scheduler
+// preempts it, 10 ms later: 100,000 NOPs from one goroutine beside one
+// CPU-bound goroutine took 472-481 ms with a probe every 4096 (24 stalls
+// of 10-18 ms), 145-150 ms with none. In the trap the probe is for, the
+// goroutines it lets run publish their SQEs, so it stays at probeEvery
+// (NOPs from 64 goroutines at GOMAXPROCS=1: 7-8 probes in 1.92M NOPs, the
+// interval back at probeEvery at the end).
+const probeMaxShift = 6
+
+// probeYield is flushProbe's yield: submitters defer while it lasts, so
+// that the goroutines it lets run join the enter that follows it.
+func (l *Loop) probeYield() {
+	pub := l.published.Load()
+	l.probing.Store(true)
+	runtime.Gosched()
+	l.probing.Store(false)
+	l.probed(l.published.Load() != pub)
+}
+
+// probed records a probe and whether others published while it yielded
+// (useful).
+func (l *Loop) probed(useful bool) {
+	l.stats.probes.Add(1)
+	switch sh := l.probeShift.Load(); {
+	case useful && sh != 0:
+		l.probeShift.Store(0)
+	case !useful && sh < probeMaxShift:
+		l.probeShift.Store(sh + 1)
+	}
+}
 
 // pending is how many published SQEs wait to be submitted.
 func (l *Loop) pending() uint64 { return l.published.Load() - l.submitted.Load() }

@@ -227,9 +227,7 @@ func (l *Loop) kick() {
 		case flushDefer:
 			l.scheduleFlush()
 		case flushProbe:
-			l.probing.Store(true)
-			runtime.Gosched()
-			l.probing.Store(false)
+			l.probeYield()
 			l.flush()
 		}
 		return
