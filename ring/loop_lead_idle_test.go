@@ -16,7 +16,11 @@ import (
 // context directly; the reaper then waits in the kernel with no timeout.
 // So 300 ms of waiting cost a handful of kernel waits, not one every
 // leadPoll (about 150), and the cancel still ends the Wait at once with
-// the context's error and the read's -ECANCELED.
+// the context's error and the read's -ECANCELED. Quiet, there are 4: three
+// polls, then the reaper's wait. Under load the reaper may take the role
+// before the waiter leads, and a hand-off's wake-up may find the waiter
+// already parked, so it leads once more: 13 in one of 60 runs with two
+// other test binaries running. The bound, maxIdleWaits, is far from 150.
 func TestLoopIdleLeaderParks(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -28,6 +32,10 @@ func TestLoopIdleLeaderParks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { idleLeaderParks(t, tc.opts) })
 	}
 }
+
+// maxIdleWaits bounds TestLoopIdleLeaderParks's kernel waits: a quarter
+// of what polling every leadPoll for 300 ms makes.
+const maxIdleWaits = 40
 
 func idleLeaderParks(t *testing.T, opts []LoopOption) {
 	l, err := NewLoop(opts...)
@@ -51,7 +59,7 @@ func idleLeaderParks(t *testing.T, opts []LoopOption) {
 	}
 	waits := l.Stats().Waits - before
 	t.Logf("%d kernel waits in %v", waits, waited)
-	if waits > 2*leadIdlePolls+4 {
-		t.Errorf("%d kernel waits while the read stayed in flight for %v, want at most %d", waits, waited, 2*leadIdlePolls+4)
+	if waits > maxIdleWaits {
+		t.Errorf("%d kernel waits while the read stayed in flight for %v, want at most %d", waits, waited, maxIdleWaits)
 	}
 }
