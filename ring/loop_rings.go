@@ -55,9 +55,10 @@ func WithRings(n int) LoopOption {
 // with the same caveats, that submits to its home ring alone as long as
 // that ring keeps up, and spreads requests over all n rings only while
 // the home ring's submitting enters take more than half of its thread's
-// time with many requests outstanding (page-cache reads from many
-// goroutines, whose copies run inside the enter on the entering thread;
-// NOPs or other short ops from goroutines on every P). Low-concurrency programs
+// time, or it takes submissions at a high rate (600k a second), with many
+// requests outstanding (page-cache reads from many goroutines, whose
+// copies run inside the enter on the entering thread; NOPs or other short
+// ops from goroutines on every P). Low-concurrency programs
 // then keep one ring's latency. Shared mode only measures its enters; in
 // owner mode the Loop never spreads. docs/heuristics.md section 5 has the
 // measurements. WithSpillRings(1) is one ring. A shared-mode Loop made

@@ -13,33 +13,42 @@ import (
 )
 
 // TestSpillDecide: the spreading decision of a WithSpillRings Loop over
-// synthetic windows of enter time. It starts spreading after spillHot
-// windows in a row in which the home ring's enters took at least spillOn
-// of the window with spillUsers requests outstanding on it, never with
-// fewer outstanding requests, and stops when all rings' enters together
-// take less than spillOff, or fewer than spillUsers requests are
-// outstanding on all rings.
+// synthetic windows of enter time and submissions. It starts spreading
+// after spillHot windows in a row in which the home ring's enters took at
+// least spillOn of the window or it got at least spillSubs submissions,
+// with spillUsers requests outstanding on it, never with fewer outstanding
+// requests, and stops when all rings' enters together take less than
+// spillOff and they got fewer than spillSubs/2 submissions, or fewer than
+// spillUsers requests are outstanding on all rings.
 func TestSpillDecide(t *testing.T) {
 	const w = int64(spillWindow)
 	pct := func(p int64) int64 { return w * p / 100 }
 	type window struct {
 		busy  [2]int64 // enter time per ring in this window
 		users [2]int64
+		subs  [2]uint64 // submissions per ring in this window
 	}
-	hot := window{[2]int64{pct(90), 0}, [2]int64{32, 0}}
+	hot := window{[2]int64{pct(90), 0}, [2]int64{32, 0}, [2]uint64{}}
+	// A ring written from both cores in a slow stretch: light enters, many
+	// submissions.
+	busySubs := window{[2]int64{pct(30), 0}, [2]int64{64, 0}, [2]uint64{2 * spillSubs, 0}}
 	cases := []struct {
 		name    string
 		windows []window
 		want    []bool // spreading after each window
 	}{
 		{"saturated home spreads after three windows", []window{hot, hot, hot, hot}, []bool{false, false, true, true}},
-		{"two hot windows do not", []window{hot, hot, {[2]int64{pct(30), 0}, [2]int64{32, 0}}, hot, hot}, []bool{false, false, false, false, false}},
-		{"few requests never spread", []window{{[2]int64{pct(95), 0}, [2]int64{1, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}}}, []bool{false, false, false}},
-		{"enters over half the window spread", []window{{[2]int64{pct(60), 0}, [2]int64{64, 0}}, {[2]int64{pct(60), 0}, [2]int64{64, 0}}, {[2]int64{pct(60), 0}, [2]int64{64, 0}}}, []bool{false, false, true}},
-		{"light enters never spread", []window{{[2]int64{pct(50), 0}, [2]int64{64, 0}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}}}, []bool{false, false, false}},
-		{"spreading holds while both rings are busy", []window{hot, hot, hot, {[2]int64{pct(45), pct(45)}, [2]int64{16, 16}}, {[2]int64{pct(25), pct(20)}, [2]int64{16, 16}}}, []bool{false, false, true, true, true}},
-		{"spreading stops when the enters get light", []window{hot, hot, hot, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}}}, []bool{false, false, true, false}},
-		{"spreading stops when requests get few", []window{hot, hot, hot, {[2]int64{pct(60), pct(60)}, [2]int64{3, 4}}}, []bool{false, false, true, false}},
+		{"two hot windows do not", []window{hot, hot, {[2]int64{pct(30), 0}, [2]int64{32, 0}, [2]uint64{}}, hot, hot}, []bool{false, false, false, false, false}},
+		{"few requests never spread", []window{{[2]int64{pct(95), 0}, [2]int64{1, 0}, [2]uint64{}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}, [2]uint64{}}, {[2]int64{pct(95), 0}, [2]int64{7, 0}, [2]uint64{}}}, []bool{false, false, false}},
+		{"enters over half the window spread", []window{{[2]int64{pct(60), 0}, [2]int64{64, 0}, [2]uint64{}}, {[2]int64{pct(60), 0}, [2]int64{64, 0}, [2]uint64{}}, {[2]int64{pct(60), 0}, [2]int64{64, 0}, [2]uint64{}}}, []bool{false, false, true}},
+		{"light enters never spread", []window{{[2]int64{pct(50), 0}, [2]int64{64, 0}, [2]uint64{}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}, [2]uint64{}}, {[2]int64{pct(50), 0}, [2]int64{64, 0}, [2]uint64{}}}, []bool{false, false, false}},
+		{"spreading holds while both rings are busy", []window{hot, hot, hot, {[2]int64{pct(45), pct(45)}, [2]int64{16, 16}, [2]uint64{}}, {[2]int64{pct(25), pct(20)}, [2]int64{16, 16}, [2]uint64{}}}, []bool{false, false, true, true, true}},
+		{"spreading stops when the enters get light", []window{hot, hot, hot, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}, [2]uint64{}}}, []bool{false, false, true, false}},
+		{"spreading stops when requests get few", []window{hot, hot, hot, {[2]int64{pct(60), pct(60)}, [2]int64{3, 4}, [2]uint64{}}}, []bool{false, false, true, false}},
+		{"many submissions spread whatever the share", []window{busySubs, busySubs, busySubs}, []bool{false, false, true}},
+		{"fewer submissions with light enters do not", []window{{[2]int64{pct(45), 0}, [2]int64{64, 0}, [2]uint64{spillSubs - 1, 0}}, {[2]int64{pct(45), 0}, [2]int64{64, 0}, [2]uint64{spillSubs - 1, 0}}, {[2]int64{pct(45), 0}, [2]int64{64, 0}, [2]uint64{spillSubs - 1, 0}}}, []bool{false, false, false}},
+		{"spreading holds while submissions stay many", []window{busySubs, busySubs, busySubs, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}, [2]uint64{spillSubs / 4, spillSubs / 4}}}, []bool{false, false, true, true}},
+		{"spreading stops when submissions and enters get light", []window{busySubs, busySubs, busySubs, {[2]int64{pct(20), pct(15)}, [2]int64{16, 16}, [2]uint64{spillSubs / 8, spillSubs / 8}}}, []bool{false, false, true, false}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,6 +60,7 @@ func TestSpillDecide(t *testing.T) {
 				for i := range shards {
 					st.meters[i].busy.Add(win.busy[i])
 					shards[i].users.Store(win.users[i])
+					shards[i].accepted.Add(win.subs[i])
 				}
 				now += w
 				st.decide(now)

@@ -10,13 +10,15 @@ import (
 // submitting enters leave its thread time to spare, and spreads requests
 // over all its rings (choose) only while they do not: while the home
 // ring's enters took more than spillOn of the wall clock in the last
-// window and at least spillUsers requests were outstanding on it. So a
+// window, or it got more than spillSubs submissions, and at least
+// spillUsers requests were outstanding on it. So a
 // program with little concurrency (one goroutine at QD 1, one echo
 // connection) never leaves the home ring, and one whose inline kernel
 // work (page-cache copies) fills the entering thread gets a second
 // thread. Spreading stops when all rings' enters together take less than
-// spillOff of the window, or fewer than spillUsers requests are
-// outstanding on all of them. docs/heuristics.md section 5 has the
+// spillOff of the window and they got fewer than spillSubs/2
+// submissions, or fewer than spillUsers requests are outstanding on all
+// of them. docs/heuristics.md section 5 has the
 // measurements.
 
 const (
@@ -38,6 +40,16 @@ const (
 	spillHot = 3
 	// spillUsers: fewer outstanding requests than this never spread.
 	spillUsers = 8
+	// spillSubs: submissions per spillWindow to the home ring that make
+	// the Loop spread whatever its enters' share (and keep it spreading
+	// while all rings together get half as many). A ring written from
+	// both cores at this rate runs at a fraction of its speed in this
+	// machine's slow stretches, and its enters' share then stays low:
+	// NOPs from 64 goroutines on the home ring alone made 1.1-2.0M/s in
+	// 7 of 45 runs (2400-4000 per window), two rings 4.2-4.9M in all of
+	// them. Echo at 64 connections submits about 580 per window, O_DIRECT
+	// reads at QD 32 about 140, and stay home (docs/heuristics.md section 5).
+	spillSubs = 1200
 	// spillSample: a ring's meter times one submitting enter in this
 	// many and counts it for all of them. Two clock reads per enter were
 	// 1.3-2% of a NOP's CPU from 64 goroutines (about 7 NOPs per enter);
@@ -56,6 +68,7 @@ type spillState struct {
 	checking atomic.Bool
 	winStart atomic.Int64 // since spillEpoch, ns
 	last     []int64      // each ring's busy at winStart; under checking
+	lastSubs []uint64     // each ring's accepted count at winStart; under checking
 	hot      int          // windows in a row that called for spreading; under checking
 	meters   []*spillMeter
 	shards   []*Loop
@@ -71,7 +84,7 @@ type spillMeter struct {
 }
 
 func newSpillState(shards []*Loop) *spillState {
-	st := &spillState{last: make([]int64, len(shards)), shards: shards}
+	st := &spillState{last: make([]int64, len(shards)), lastSubs: make([]uint64, len(shards)), shards: shards}
 	st.winStart.Store(int64(time.Since(spillEpoch)))
 	for _, c := range shards {
 		m := &spillMeter{st: st, l: c}
@@ -122,25 +135,33 @@ func (st *spillState) decide(now int64) {
 		return
 	}
 	var home, all int64
+	var homeSubs, allSubs uint64
 	var users int64
 	for i, m := range st.meters {
 		b := m.busy.Load()
 		d := b - st.last[i]
 		st.last[i] = b
+		n := st.shards[i].accepted.Load()
+		k := n - st.lastSubs[i]
+		st.lastSubs[i] = n
 		if i == 0 {
-			home = d
+			home, homeSubs = d, k
 		}
 		all += d
+		allSubs += k
 		users += st.shards[i].users.Load()
 	}
 	st.winStart.Store(now)
+	// Submissions per spillWindow (a window closes at the first timed
+	// enter after spillWindow, so it may be longer).
+	perWindow := func(k uint64) float64 { return float64(k) * float64(spillWindow) / float64(w) }
 	if st.on.Load() {
-		if float64(all) < spillOff*float64(w) || users < spillUsers {
+		if float64(all) < spillOff*float64(w) && perWindow(allSubs) < spillSubs/2 || users < spillUsers {
 			st.on.Store(false)
 		}
 		return
 	}
-	if float64(home) < spillOn*float64(w) || st.shards[0].users.Load() < spillUsers {
+	if float64(home) < spillOn*float64(w) && perWindow(homeSubs) < spillSubs || st.shards[0].users.Load() < spillUsers {
 		st.hot = 0
 		return
 	}
