@@ -45,10 +45,11 @@ const (
 	// while all rings together get half as many). A ring written from
 	// both cores at this rate runs at a fraction of its speed in this
 	// machine's slow stretches, and its enters' share then stays low:
-	// NOPs from 64 goroutines on the home ring alone made 1.1-2.0M/s in
-	// 7 of 45 runs (2400-4000 per window), two rings 4.2-4.9M in all of
-	// them. Echo at 64 connections submits about 580 per window, O_DIRECT
-	// reads at QD 32 about 140, and stay home (docs/heuristics.md section 5).
+	// NOPs from 64 goroutines that never left the home ring made
+	// 1.1-3.2M/s in 6 of 40 runs (2200-6400 per window), and 3.9-4.9M in
+	// all 40 with this trigger. Echo at 64 connections submits about 580
+	// per window, O_DIRECT reads at QD 32 about 140, and they stay home
+	// (docs/heuristics.md section 5).
 	spillSubs = 1200
 	// spillSample: a ring's meter times one submitting enter in this
 	// many and counts it for all of them. Two clock reads per enter were
