@@ -12,6 +12,9 @@ import (
 // stay in flight until the test writes, closed at the test's cleanup.
 var IdlePipe = idlePipe
 
+// RaceEnabled is raceEnabled (race_on_internal_test.go).
+const RaceEnabled = raceEnabled
+
 // Unavailable is the setup-errno mapping New applies (errors.go).
 var Unavailable = unavailable
 

@@ -22,7 +22,7 @@ import (
 // reads, cancelled or not, are exactly the bytes written.
 func TestLoopCancelRacesCompletion(t *testing.T) {
 	total := 64 << 10
-	if raceEnabled {
+	if ring.RaceEnabled {
 		total = 16 << 10
 	}
 	forEachMode(t, modeLoop(), func(t *testing.T, l *ring.Loop) {

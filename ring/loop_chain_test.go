@@ -19,7 +19,7 @@ func scaled(full, normal, race int) int {
 	switch {
 	case os.Getenv("URING_LOOP_FULL") == "1":
 		return full
-	case raceEnabled:
+	case ring.RaceEnabled:
 		return race
 	}
 	return normal

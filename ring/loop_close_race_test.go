@@ -22,7 +22,7 @@ import (
 // when Close comes, so it meets submissions at every step.
 func TestLoopCloseDuringSubmits(t *testing.T) {
 	rounds := 20
-	if raceEnabled {
+	if ring.RaceEnabled {
 		rounds = 5
 	}
 	for _, m := range loopModes {

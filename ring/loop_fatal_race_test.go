@@ -24,7 +24,7 @@ import (
 // which putting /dev/null over the ring fd does not break.
 func TestLoopFatalErrorDuringSubmits(t *testing.T) {
 	rounds := 300
-	if raceEnabled {
+	if ring.RaceEnabled {
 		rounds = 50
 	}
 	for range rounds {

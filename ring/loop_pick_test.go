@@ -65,7 +65,7 @@ func TestPickTokens(t *testing.T) {
 	// A spare is not put back: the next pick on this P asks New again.
 	// (Under the race detector sync.Pool drops what is put in it at
 	// random, so the pool's part is not checked there.)
-	if raceOn {
+	if raceEnabled {
 		return
 	}
 	l.picks.pool.Get() // this P's token, if it has one

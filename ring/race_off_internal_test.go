@@ -2,6 +2,7 @@
 
 package ring
 
-// raceOn: the race detector is on (sync.Pool then drops a quarter of
-// what is put in it, at random).
-const raceOn = false
+// raceEnabled: the race detector is on (it adds allocations, and sync.Pool
+// drops a quarter of what is put in it, at random). The external tests
+// see it as RaceEnabled (export_test.go).
+const raceEnabled = false
