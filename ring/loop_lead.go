@@ -309,7 +309,8 @@ func (l *Loop) lead(ctx context.Context, r *Request, next bool, st *leadState) b
 	if !l.holderWait(1, timeout) {
 		return false
 	}
-	if timeout > 0 && l.ring.CQReady() == 0 && !r.ready(next) {
+	ready = r.ready(next) // after the wait
+	if timeout > 0 && !ready && l.ring.CQReady() == 0 {
 		// The poll passed with nothing posted: after leadIdlePolls of
 		// those, park on the context instead of polling it.
 		if st.idle++; st.idle >= leadIdlePolls {
@@ -319,7 +320,7 @@ func (l *Loop) lead(ctx context.Context, r *Request, next bool, st *leadState) b
 	} else {
 		st.idle = 0
 	}
-	if !r.ready(next) {
+	if !ready {
 		// Woken by CQEs that were not its own, or by its poll timeout:
 		// a waiter with a fresher op may take the role over.
 		l.stale.Store(true)

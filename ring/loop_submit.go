@@ -61,9 +61,7 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 	}
 	l.sqMu.Lock()
 	if l.closed.Load() || l.sqGone || l.fatal.Load() != nil || !l.waitSQSpace(uint32(k)) {
-		l.sqMu.Unlock()
-		l.adm.release(int64(k))
-		l.unclaim(reqs, k)
+		l.refuse(reqs)
 		return l.closedErr()
 	}
 	// These counters sit next to sqMu (Loop) and change here under it.
@@ -74,9 +72,7 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 		// to drain: either it sees these requests in flight, or this
 		// sees its mark (sequentially consistent atomics).
 		l.inflight.Add(-int64(k))
-		l.sqMu.Unlock()
-		l.adm.release(int64(k))
-		l.unclaim(reqs, k)
+		l.refuse(reqs)
 		return errPinned
 	}
 	if n > l.maxInfl.Load() {
@@ -110,6 +106,14 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 	}
 	l.kick()
 	return nil
+}
+
+// refuse undoes an admitted submission that publishes nothing: sqMu is
+// held and is unlocked, the credits go back, the requests are idle again.
+func (l *Loop) refuse(reqs []*Request) {
+	l.sqMu.Unlock()
+	l.adm.release(int64(len(reqs)))
+	l.unclaim(reqs, len(reqs))
 }
 
 // admit checks reqs, claims them and takes their admission credits
