@@ -24,6 +24,8 @@ type ownerState struct {
 	sleeping  atomic.Bool
 	bellRung  atomic.Bool // deduplicates doorbell writes, like netpollBreak
 	bellArmed bool        // the doorbell READ is in the ring (owner goroutine only)
+	bellMu    sync.Mutex  // orders doorbell writes against closing efd
+	bellShut  bool        // efd is closed (under bellMu)
 	drained   bool        // closing with nothing in flight: sqGone is set (owner goroutine only)
 	efd       int
 	bellBuf   *[8]byte // the doorbell READ's buffer, on the heap
@@ -83,7 +85,10 @@ func (l *Loop) ownerMain(initErr chan<- error) {
 	l.sqGone = true
 	l.sqMu.Unlock()
 	l.owner.closeErr = l.ring.Close()
+	l.owner.bellMu.Lock()
+	l.owner.bellShut = true
 	closeEventfd(l.owner.efd)
+	l.owner.bellMu.Unlock()
 	close(l.runDone)
 }
 
@@ -163,8 +168,8 @@ func (l *Loop) ownerLoop() {
 			}
 			l.sqMu.Unlock()
 			if l.owner.drained {
-				if l.owner.bellArmed && l.owner.bellRung.CompareAndSwap(false, true) {
-					ringEventfd(l.owner.efd)
+				if l.owner.bellArmed {
+					l.ringBell()
 				}
 				continue // submit what was published before sqGone
 			}
@@ -208,10 +213,29 @@ func (l *Loop) ownerLoop() {
 
 // ownerKick wakes the owner if it sleeps (or is about to).
 func (l *Loop) ownerKick() {
-	if l.owner.sleeping.Load() && l.owner.bellRung.CompareAndSwap(false, true) {
+	if l.owner.sleeping.Load() && l.ringBell() {
 		l.stats.doorbells.Add(1)
-		ringEventfd(l.owner.efd)
 	}
+}
+
+// ringBell writes the doorbell unless a write is already pending or the
+// owner has closed it. A kicker can stall between seeing the owner asleep
+// and writing for as long as the owner takes to wake for another CQE,
+// finish and close the eventfd (its last doorbell CQE clears bellRung),
+// and by then the fd's number may name another file of the process:
+// bellShut, under bellMu, keeps the write off it. It reports whether it
+// wrote.
+func (l *Loop) ringBell() bool {
+	if !l.owner.bellRung.CompareAndSwap(false, true) {
+		return false
+	}
+	l.owner.bellMu.Lock()
+	defer l.owner.bellMu.Unlock()
+	if l.owner.bellShut {
+		return false
+	}
+	ringEventfd(l.owner.efd)
+	return true
 }
 
 // armDoorbell queues the eventfd READ. Owner goroutine only.
