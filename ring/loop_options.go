@@ -23,6 +23,7 @@ const (
 	ModeOwner
 )
 
+// String returns the mode's name: "auto", "shared" or "owner".
 func (m LoopMode) String() string {
 	switch m {
 	case ModeShared:

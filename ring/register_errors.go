@@ -19,6 +19,7 @@ type ArgError struct {
 	Reason string // what is wrong with the input
 }
 
+// Error returns the call and what is wrong with its input.
 func (e *ArgError) Error() string { return e.Call + ": " + e.Reason }
 
 // Is matches ErrInvalidArgument and syscall.EINVAL.
