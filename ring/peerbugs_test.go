@@ -203,12 +203,12 @@ func waitSyscallState(t *testing.T, fn string) {
 	t.Fatalf("no goroutine in %s ever blocked in io_uring_enter in syscall state; last seen:\n%s", fn, last)
 }
 
-// goroutineState returns the state in the stack dump header of the
-// goroutine whose stack contains fn ("syscall", "chan receive", ...), or
-// "" if there is none.
-func goroutineState(fn string) string {
+// goroutineStates returns the states in the stack dump headers of the
+// goroutines whose stacks contain fn ("syscall", "chan receive", ...).
+func goroutineStates(fn string) []string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
+	var states []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if !strings.Contains(g, fn+"(") {
 			continue
@@ -216,9 +216,9 @@ func goroutineState(fn string) string {
 		header, _, _ := strings.Cut(g, "\n")
 		_, state, _ := strings.Cut(header, "[")
 		state, _, _ = strings.Cut(state, "]")
-		return state
+		states = append(states, state)
 	}
-	return ""
+	return states
 }
 
 // Iceber, giouring and ii64/gouring no longer link on Go 1.23+ because they
