@@ -56,6 +56,7 @@ type Loop struct {
 	_         cacheLinePad
 	enterMu   sync.Mutex
 	submitted atomic.Uint64 // SQEs the kernel has consumed
+	asyncRun  atomic.Int32  // under enterMu: recent enters whose SQEs went async, 0..asyncRunMax (noteAsync)
 
 	// CQ side. Whoever holds cqMu copies CQEs out and dispatches them:
 	// the reaper or owner, or in shared mode a submitter or waiter that

@@ -291,8 +291,10 @@ func (l *Loop) submitLocked() bool {
 		return true
 	}
 	t0 := l.meter.start() // WithSpillRings only (loop_spill.go)
+	tail := l.ring.cqTail()
 	got, err := l.enter(uint32(n), 0, 0)
 	l.meter.stop(t0)
+	l.noteAsync(got, l.ring.cqTail()-tail)
 	l.submitted.Add(uint64(got))
 	if got > 0 {
 		// Many ops (cached reads, NOPs) complete inside the enter: route
