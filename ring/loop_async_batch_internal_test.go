@@ -8,9 +8,10 @@ import (
 )
 
 // TestAsyncBatchCap: a ring whose enters go async (reads of empty pipes,
-// which wait in the kernel) caps its deferred batches at asyncBatch; once
-// its enters complete inline again (NOPs) the cap is back at a quarter of
-// the SQ (loop_policy.go, batchCap).
+// which wait in the kernel) caps its deferred batches at asyncBatch, or a
+// quarter of the async requests in flight if more; once its enters
+// complete inline again (NOPs) the cap is back at a quarter of the SQ
+// (loop_policy.go, batchCap).
 func TestAsyncBatchCap(t *testing.T) {
 	l, err := NewLoop(WithMode(ModeShared), WithRings(1), WithEntries(256))
 	if err != nil {
@@ -47,7 +48,34 @@ func TestAsyncBatchCap(t *testing.T) {
 		}
 	}
 	if got := l.batchCap(); got != asyncBatch {
-		t.Errorf("batchCap with async enters = %d, want %d", got, asyncBatch)
+		t.Errorf("batchCap with async enters and %d reads in flight = %d, want %d", len(reads), got, asyncBatch)
+	}
+
+	// With more reads in flight the cap is a quarter of them: 40 -> 10.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	var more []*Request
+	for len(reads)+len(more) < 40 {
+		r := NewRequest()
+		r.Buf = make([]byte, 1)
+		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+		if err := l.Submit(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		more = append(more, r)
+		waitSubmitted(t, l)
+	}
+	if got := l.batchCap(); got != 40/asyncBatchDiv {
+		t.Errorf("batchCap with 40 async reads in flight = %d (asyncOps %d), want %d", got, l.asyncOps(), 40/asyncBatchDiv)
+	}
+	pw.Close() // the 35 reads of pr end with EOF
+	for i, r := range more {
+		if c, err := r.Wait(ctx); err != nil || c.Res != 0 {
+			t.Errorf("read %d of the closed pipe: %+v, %v; want Res 0", i, c, err)
+		}
 	}
 
 	// NOPs complete inside their enters: asyncRun falls back to 0.
@@ -78,12 +106,13 @@ func TestAsyncBatchCap(t *testing.T) {
 	}
 }
 
-// waitSubmitted waits until every published SQE of l was submitted (the
-// flusher may enter for a deferred one a little later).
+// waitSubmitted waits until every published SQE of l was submitted and
+// reaped after its enter (checked; the flusher may enter for a deferred
+// one a little later).
 func waitSubmitted(t *testing.T, l *Loop) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for l.submitted.Load() != l.published.Load() {
+	for l.submitted.Load() != l.published.Load() || l.checked.Load() != l.published.Load() {
 		if time.Now().After(deadline) {
 			t.Fatalf("published %d SQEs, submitted %d after 5 s", l.published.Load(), l.submitted.Load())
 		}

@@ -204,30 +204,38 @@ func (l *Loop) batchDone() bool {
 }
 
 // batchCap is the most SQEs a deferred batch gathers before a submitter
-// enters: a quarter of the SQ, or asyncBatch while the ring's recent
-// enters went async (asyncRun).
+// enters: a quarter of the SQ; while the ring's recent enters went async
+// (asyncRun), at most asyncBatch, or a quarter of the async requests in
+// flight if that is more.
 func (l *Loop) batchCap() uint64 {
 	c := uint64(l.sqEntries / 4)
 	if l.asyncRun.Load() >= asyncRunMin {
-		c = min(c, asyncBatch)
+		c = min(c, max(asyncBatch, uint64(max(l.asyncOps(), 0))/asyncBatchDiv))
 	}
 	return max(c, 1)
 }
 
-// asyncBatch caps the batch on a ring whose requests go async (a device's
-// reads): the device starts on a batch only when its enter ends (the
-// block layer plugs the requests of one enter), so a burst of refills
-// entered together leaves it idle meanwhile. O_DIRECT 4 KiB reads at QD
-// 32 on the test machine's virtio disk (docs/heuristics.md, section 2):
-// the C baseline made 66-74k reads/s with one enter for all the refills
-// of a burst, 77-86k with one per 8, 78-87k with one per refill (fio:
-// 78-82k); the Loop, with 256 SQ entries and no cap (31 SQEs per enter),
-// 51-54k, with the cap (8-9 per enter) 59-66k. Cached reads complete
-// inside their enter and keep the larger batches, which they prefer (2.2
-// SQEs per enter instead of 1.9 with a cap of 8, 5% more reads per
-// second). At QD 128 the batch size hardly matters (C: 75-88k for
-// batches of 8 to 128).
-const asyncBatch = 8
+// asyncBatch and asyncBatchDiv cap the batch on a ring whose requests go
+// async (a device's reads). The device starts on an enter's reads only
+// when the enter ends (the block layer plugs them), so while few of them
+// are in flight a batch leaves it idle for as long as the batch takes to
+// gather and enter; with many in flight it has work meanwhile, and larger
+// batches save enters. O_DIRECT 4 KiB reads on the test machine's virtio
+// disk (docs/heuristics.md, section 2): the C baseline made 66-74k
+// reads/s at QD 32 with one enter for all the refills of a burst, 77-86k
+// with one per 8, 78-87k with one per refill (fio: 78-82k); the Loop with
+// 256 SQ entries and no cap (31 SQEs per enter) 51-54k, capped at 8 59-66k;
+// against fio, in four interleaved series of 10-14 rows, a cap of 4 made
+// 0.925-0.939x where 8 made 0.872-0.903x (2 and 1: 0.914-0.961x, 0.912x),
+// but at QD 128 a fixed 4 lost 4% (0.964x, 2 of 10 runs better), which
+// the quarter of the requests in flight takes back (0.988x and 0.993x).
+// Cached reads complete inside their enter and keep the larger batches,
+// which they prefer (2.2 SQEs per enter against 1.9 with a cap of 8, 5%
+// more reads per second).
+const (
+	asyncBatch    = 4
+	asyncBatchDiv = 4
+)
 
 // asyncRunMin and asyncRunMax: an enter moves asyncRun up by one (at most
 // to asyncRunMax) when fewer than half of its SQEs had posted their CQE by
