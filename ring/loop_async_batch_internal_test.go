@@ -29,19 +29,9 @@ func TestAsyncBatchCap(t *testing.T) {
 	var reads []*Request
 	var writers []*os.File
 	for i := range asyncRunMax + 1 {
-		pr, pw, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pr.Close()
+		pr, pw := idlePipe(t)
 		writers = append(writers, pw)
-		r := NewRequest()
-		r.Buf = make([]byte, 1)
-		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-		if err := l.Submit(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		reads = append(reads, r)
+		reads = append(reads, submitPipeRead(t, ctx, l, pr))
 		waitSubmitted(t, l)
 		if want := min(int32(i+1), asyncRunMax); l.asyncRun.Load() != want {
 			t.Fatalf("after %d async reads asyncRun = %d, want %d", i+1, l.asyncRun.Load(), want)
@@ -52,20 +42,10 @@ func TestAsyncBatchCap(t *testing.T) {
 	}
 
 	// With more reads in flight the cap is a quarter of them: 40 -> 10.
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
+	pr, pw := idlePipe(t)
 	var more []*Request
 	for len(reads)+len(more) < 40 {
-		r := NewRequest()
-		r.Buf = make([]byte, 1)
-		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-		if err := l.Submit(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		more = append(more, r)
+		more = append(more, submitPipeRead(t, ctx, l, pr))
 		waitSubmitted(t, l)
 	}
 	if got := l.batchCap(); got != 40/asyncBatchDiv {
