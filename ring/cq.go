@@ -82,8 +82,9 @@ func (r *Ring) CQReady() uint32 {
 	return atomic.LoadUint32(r.cq.ktail) - atomic.LoadUint32(r.cq.khead)
 }
 
-// cqTail returns the kernel's CQ tail: CQEs posted so far (mod 2^32).
-func (r *Ring) cqTail() uint32 { return atomic.LoadUint32(r.cq.ktail) }
+// cqTailAddr returns the address of the kernel's CQ tail (CQEs posted so
+// far, mod 2^32), valid until Close unmaps the ring.
+func (r *Ring) cqTailAddr() *uint32 { return r.cq.ktail }
 
 // CQOverflow returns the kernel's count of CQEs that could not be posted
 // (with FEAT_NODROP they are kept and flushed later, so this stays 0 unless

@@ -57,6 +57,12 @@ type Loop struct {
 	enterMu   sync.Mutex
 	submitted atomic.Uint64 // SQEs the kernel has consumed
 	asyncRun  atomic.Int32  // under enterMu: recent enters whose SQEs went async, 0..asyncRunMax (noteAsync)
+	// The CQ tail's address, read around each submitting enter (noteAsync)
+	// by submitters counted in tailReaders; Close sets tailShut and waits
+	// for them before it unmaps the ring (closeRing).
+	cqTail      *uint32
+	tailReaders atomic.Int32
+	tailShut    atomic.Bool
 
 	// CQ side. Whoever holds cqMu copies CQEs out and dispatches them:
 	// the reaper or owner, or in shared mode a submitter or waiter that
@@ -278,6 +284,7 @@ func (l *Loop) adopt(r *Ring) error {
 	}
 	l.ring, l.probe = r, p
 	l.sqEntries, l.cqEntries = r.SQEntries(), r.CQEntries()
+	l.cqTail = r.cqTailAddr()
 	reserve := cancelReserve(l.cqEntries) + 1 // +1: the owner's doorbell read, or in shared mode the one udPreempt CQE
 	if int(l.cqEntries) <= reserve {
 		return &SetupError{Rule: "Loop CQ too small: needs more than " + itoa(int64(reserve)) + " entries"}
@@ -418,6 +425,7 @@ func (l *Loop) close() error {
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()
 				l.ringClosed = true
+				l.waitTailReaders()
 				err := l.ring.Close()
 				l.closeWake()
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -291,10 +292,22 @@ func (l *Loop) submitLocked() bool {
 		return true
 	}
 	t0 := l.meter.start() // WithSpillRings only (loop_spill.go)
-	tail := l.ring.cqTail()
+	// Once the enter's CQEs are reaped elsewhere the Loop may close and
+	// unmap the ring (after a fatal error even with SQEs unsubmitted), so
+	// the tail is read only by a counted reader that saw it open
+	// (waitTailReaders).
+	l.tailReaders.Add(1)
+	open := !l.tailShut.Load()
+	var tail uint32
+	if open {
+		tail = atomic.LoadUint32(l.cqTail)
+	}
 	got, err := l.enter(uint32(n), 0, 0)
+	if open {
+		l.noteAsync(got, atomic.LoadUint32(l.cqTail)-tail)
+	}
+	l.tailReaders.Add(-1)
 	l.meter.stop(t0)
-	l.noteAsync(got, l.ring.cqTail()-tail)
 	l.submitted.Add(uint64(got))
 	if got > 0 {
 		// Many ops (cached reads, NOPs) complete inside the enter: route
@@ -303,6 +316,18 @@ func (l *Loop) submitLocked() bool {
 		l.afterSubmit()
 	}
 	return err == nil
+}
+
+// waitTailReaders stops submitters from reading the CQ tail and waits for
+// those reading it (submitLocked) before Close unmaps the ring: a Dekker
+// pair on sequentially consistent atomics, so either a submitter sees
+// tailShut or this sees it counted. A reader's window is one submitting
+// enter, which does not wait.
+func (l *Loop) waitTailReaders() {
+	l.tailShut.Store(true)
+	for l.tailReaders.Load() != 0 {
+		runtime.Gosched()
+	}
 }
 
 // enter calls io_uring_enter, retrying EINTR, and counts. Errors other
