@@ -59,7 +59,7 @@ type Loop struct {
 	asyncRun  atomic.Int32  // under enterMu: recent enters whose SQEs went async, 0..asyncRunMax (noteAsync)
 	// The CQ tail's address, read around each submitting enter (noteAsync)
 	// by submitters counted in tailReaders; Close sets tailShut and waits
-	// for them before it unmaps the ring (closeRing).
+	// for them before it unmaps the ring (waitTailReaders).
 	cqTail      *uint32
 	tailReaders atomic.Int32
 	tailShut    atomic.Bool
