@@ -57,12 +57,7 @@ type Loop struct {
 	enterMu   sync.Mutex
 	submitted atomic.Uint64 // SQEs the kernel has consumed
 	asyncRun  atomic.Int32  // under enterMu: recent enters whose SQEs went async, 0..asyncRunMax (noteAsync)
-	// The CQ tail's address, read around each submitting enter (noteAsync)
-	// by submitters counted in tailReaders; Close sets tailShut and waits
-	// for them before it unmaps the ring (waitTailReaders).
-	cqTail      *uint32
-	tailReaders atomic.Int32
-	tailShut    atomic.Bool
+	cqTail    *uint32       // under enterMu: the CQ tail's address, read around each submitting enter (noteAsync); nil once Close unmaps the ring (dropCQTail)
 
 	// CQ side. Whoever holds cqMu copies CQEs out and dispatches them:
 	// the reaper or owner, or in shared mode a submitter or waiter that
@@ -425,7 +420,7 @@ func (l *Loop) close() error {
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()
 				l.ringClosed = true
-				l.waitTailReaders()
+				l.dropCQTail()
 				err := l.ring.Close()
 				l.closeWake()
 				return err

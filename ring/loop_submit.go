@@ -293,20 +293,16 @@ func (l *Loop) submitLocked() bool {
 	}
 	t0 := l.meter.start() // WithSpillRings only (loop_spill.go)
 	// Once the enter's CQEs are reaped elsewhere the Loop may close and
-	// unmap the ring (after a fatal error even with SQEs unsubmitted), so
-	// the tail is read only by a counted reader that saw it open
-	// (waitTailReaders).
-	l.tailReaders.Add(1)
-	open := !l.tailShut.Load()
+	// unmap the ring (after a fatal error even with SQEs unsubmitted);
+	// enterMu keeps it mapped while the tail is read (dropCQTail).
 	var tail uint32
-	if open {
+	if l.cqTail != nil {
 		tail = atomic.LoadUint32(l.cqTail)
 	}
 	got, err := l.enter(uint32(n), 0, 0)
-	if open {
+	if l.cqTail != nil {
 		l.noteAsync(got, atomic.LoadUint32(l.cqTail)-tail)
 	}
-	l.tailReaders.Add(-1)
 	l.meter.stop(t0)
 	l.submitted.Add(uint64(got))
 	if got > 0 {
@@ -318,16 +314,14 @@ func (l *Loop) submitLocked() bool {
 	return err == nil
 }
 
-// waitTailReaders stops submitters from reading the CQ tail and waits for
-// those reading it (submitLocked) before Close unmaps the ring: a Dekker
-// pair on sequentially consistent atomics, so either a submitter sees
-// tailShut or this sees it counted. A reader's window is one submitting
-// enter, which does not wait.
-func (l *Loop) waitTailReaders() {
-	l.tailShut.Store(true)
-	for l.tailReaders.Load() != 0 {
-		runtime.Gosched()
-	}
+// dropCQTail stops submitters from reading the CQ tail before Close
+// unmaps the ring: they read it only under enterMu (submitLocked), so
+// once this has held enterMu none is reading it and none will. cqMu is
+// held; no holder of enterMu blocks on cqMu (it only tries it: tryReap).
+func (l *Loop) dropCQTail() {
+	l.enterMu.Lock()
+	l.cqTail = nil
+	l.enterMu.Unlock()
 }
 
 // enter calls io_uring_enter, retrying EINTR, and counts. Errors other
