@@ -142,6 +142,7 @@ func (l *Loop) publishInternal(sqe SQE, closing bool) {
 	*l.ring.GetSQE() = sqe
 	l.ring.flushSQ()
 	l.published.Add(1)
+	l.wakePoller()
 	l.sqMu.Unlock()
 	l.kick()
 }

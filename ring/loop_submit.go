@@ -101,6 +101,7 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 	}
 	l.ring.flushSQ() // one tail store for the whole group
 	seq := l.published.Add(uint64(k))
+	l.wakePoller()
 	l.sqMu.Unlock()
 	for _, r := range reqs {
 		r.seq = seq
@@ -237,10 +238,21 @@ func (l *Loop) kick() {
 		}
 		return
 	}
-	l.kickReaper()
-	if l.ring.sqFlags()&SQNeedWakeup != 0 {
-		// The poller sleeps: wake it (read after the tail store, which
-		// Go's sequentially consistent atomics order).
+	l.kickReaper() // the publisher woke the poller (wakePoller)
+}
+
+// wakePoller wakes the SQPOLL thread if it sleeps, right after a
+// publication: it reads the SQ flags after the tail store (Go's
+// sequentially consistent atomics order the two). sqMu is held, and must
+// be: Close sets closed under sqMu before it unmaps the ring and closes
+// its fd, so a publisher that holds it reads mapped memory and enters the
+// ring's own fd, never a number the process reused. (Done after the
+// unlock, a publication racing with Close read the flags from unmapped
+// memory, and the process died of a fault:
+// TestLoopSQPollCloseDuringSubmits.) The enter under sqMu costs the other
+// publishers only when the poller sleeps.
+func (l *Loop) wakePoller() {
+	if l.cfg.sqPoll && l.ring.sqFlags()&SQNeedWakeup != 0 {
 		l.enter(0, 0, EnterSQWakeup)
 	}
 }
