@@ -36,23 +36,6 @@ func TestLoopCloseDuringSubmits(t *testing.T) {
 	}
 }
 
-// TestLoopSQPollCloseDuringSubmits is TestLoopCloseDuringSubmits on a
-// Loop with SQPOLL, whose submitters read the SQ flags after they publish
-// (to wake a sleeping poller) while Close may be unmapping the ring.
-func TestLoopSQPollCloseDuringSubmits(t *testing.T) {
-	rounds := 20
-	if ring.RaceEnabled {
-		rounds = 5
-	}
-	check := goroutineLeakCheck(t)
-	for i := range rounds {
-		// A 1 ms idle time: the poller sleeps between rounds of the test,
-		// so submitters take the wake-up path too.
-		closeDuringSubmits(t, []ring.LoopOption{ring.WithLoopSQPoll(time.Millisecond)}, time.Duration(i)*100*time.Microsecond)
-	}
-	check()
-}
-
 func closeDuringSubmits(t *testing.T, opts []ring.LoopOption, after time.Duration) {
 	l, err := ring.NewLoop(opts...)
 	if err != nil {

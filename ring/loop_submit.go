@@ -249,7 +249,7 @@ func (l *Loop) kick() {
 // ring's own fd, never a number the process reused. (Done after the
 // unlock, a publication racing with Close read the flags from unmapped
 // memory, and the process died of a fault:
-// TestLoopSQPollCloseDuringSubmits.) The enter under sqMu costs the other
+// TestLoopCloseDuringSubmits/sqpoll.) The enter under sqMu costs the other
 // publishers only when the poller sleeps.
 func (l *Loop) wakePoller() {
 	if l.cfg.sqPoll && l.ring.sqFlags()&SQNeedWakeup != 0 {

@@ -29,6 +29,11 @@ var loopModes = []struct {
 	// Spreading switched on and off every 200 µs (forEachMode), so
 	// requests are submitted on both sides of every switch.
 	{"shared-spill2", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithSpillRings(2)}},
+	// The kernel's poller submits; with a 1 ms idle time it sleeps between
+	// a test's bursts, so submitters take the SQ_WAKEUP path too (where
+	// TestLoopCloseDuringSubmits found a submitter reading the SQ flags of
+	// a ring that Close had unmapped).
+	{"sqpoll", []ring.LoopOption{ring.WithLoopSQPoll(time.Millisecond)}},
 }
 
 func newTestLoop(t testing.TB, opts ...ring.LoopOption) *ring.Loop {
