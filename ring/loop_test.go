@@ -34,6 +34,10 @@ var loopModes = []struct {
 	// TestLoopCloseDuringSubmits found a submitter reading the SQ flags of
 	// a ring that Close had unmapped).
 	{"sqpoll", []ring.LoopOption{ring.WithLoopSQPoll(time.Millisecond)}},
+	// The shared mode's options that change who enters and how the
+	// reaper waits.
+	{"shared-minwait", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithRings(1), ring.WithMinWait(50 * time.Microsecond)}},
+	{"shared-eager", []ring.LoopOption{ring.WithMode(ring.ModeShared), ring.WithRings(1), ring.WithEagerFlush(), ring.WithSpin(0)}},
 }
 
 func newTestLoop(t testing.TB, opts ...ring.LoopOption) *ring.Loop {
