@@ -56,8 +56,9 @@ func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing
 // Group returns the buffer group id.
 func (b *BufferRing) Group() uint16 { return b.group }
 
-// Close unregisters the ring. Buffers still held must not be released
-// afterwards.
+// Close unregisters the ring. A Buffer released afterwards, or after the
+// Loop's Close (which unmaps the ring), is dropped: there is no ring to
+// give it back to.
 func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
@@ -83,7 +84,8 @@ type Buffer struct {
 // ID returns the provided buffer's id.
 func (b Buffer) ID() uint16 { return b.id }
 
-// Release gives the buffer back to its ring.
+// Release gives the buffer back to its ring; once the ring or its Loop is
+// closed it does nothing.
 func (b Buffer) Release() {
 	if b.ring != nil {
 		b.ring.give(b.id)

@@ -28,6 +28,11 @@ var (
 	// ErrClosed: the ring was closed.
 	ErrClosed = errors.New("io_uring ring closed")
 
+	// ErrPbufRingClosed: PbufRing.Add once the provided-buffer ring's
+	// memory is gone: its group was unregistered, or its Ring (or
+	// the Loop that drives it) was closed.
+	ErrPbufRingClosed = errors.New("io_uring provided buffer ring unregistered or closed")
+
 	// ErrSQFull: no free SQE; submit (and reap) first.
 	ErrSQFull = errors.New("io_uring submission queue full")
 

@@ -2,6 +2,7 @@ package ring
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -24,18 +25,28 @@ import (
 
 // PbufRing is one registered provided-buffer ring. It owns the ring memory
 // and keeps every buffer added to it reachable (by buffer id) until the
-// ring is unregistered. It is single-owner like the Ring: Add and Advance
-// must not race with each other.
+// ring is unregistered. Its methods are safe for concurrent use, also
+// with the unregistration or the Close of its Ring or Loop, which unmap
+// the ring memory: an Add after that is refused (ErrPbufRingClosed). A
+// program that gives buffers back from several goroutines still decides
+// which Advance publishes which Add.
 type PbufRing struct {
 	bgid    uint16
 	flags   uint16
 	entries uint32
 	mask    uint32
-	mem     []byte   // ring memory: entries io_uring_buf slots
-	tail    uint16   // tail published to the kernel
-	added   uint16   // entries written by Add since the last Advance
-	bufs    [][]byte // buffers by bid, kept reachable for the kernel
 	cleanup runtime.Cleanup
+
+	// mu orders Add and Advance with the unmap of mem (release, and
+	// Ring.Close's releasePbufRingMemory): without it a buffer given
+	// back while a Loop closes wrote into unmapped memory, or into
+	// whatever the process mapped there next
+	// (TestPbufRingAddDuringLoopClose).
+	mu    sync.Mutex
+	mem   []byte   // ring memory: entries io_uring_buf slots; nil once unmapped
+	tail  uint16   // tail published to the kernel
+	added uint16   // entries written by Add since the last Advance
+	bufs  [][]byte // buffers by bid, kept reachable for the kernel
 }
 
 // maxPbufEntries is the kernel's limit: ring_entries must be a power of
@@ -133,14 +144,25 @@ func (r *Ring) PbufStatus(bgid uint16) (head uint16, err error) {
 // RegisterPbufRing, or nil.
 func (r *Ring) PbufRing(bgid uint16) *PbufRing { return r.reg.bufRings[bgid] }
 
+// release unmaps the ring memory and drops the buffers (unregistered).
 func (b *PbufRing) release() {
-	// Stop the cleanup first: once unmapped, the address may be reused by
-	// another mapping, which a late cleanup would then unmap.
+	b.unmap()
+	b.mu.Lock()
+	b.bufs = nil
+	b.mu.Unlock()
+}
+
+// unmap unmaps the ring memory, once. Stop the cleanup first: once
+// unmapped, the address may be reused by another mapping, which a late
+// cleanup would then unmap.
+func (b *PbufRing) unmap() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.cleanup.Stop()
 	if b.mem != nil {
 		_ = sysMunmap(b.mem)
+		b.mem = nil
 	}
-	b.mem, b.bufs = nil, nil
 }
 
 // Bgid returns the buffer group id (the SQE's buf_group).
@@ -150,9 +172,13 @@ func (b *PbufRing) Bgid() uint16 { return b.bgid }
 func (b *PbufRing) Entries() uint32 { return b.entries }
 
 // Tail returns the tail published to the kernel by Advance.
-func (b *PbufRing) Tail() uint16 { return b.tail }
+func (b *PbufRing) Tail() uint16 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tail
+}
 
-// slot returns the io_uring_buf at ring index i (masked).
+// slot returns the io_uring_buf at ring index i (masked); mu is held.
 func (b *PbufRing) slot(i uint16) *Buf {
 	return (*Buf)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b.mem)), uintptr(uint32(i)&b.mask)*unsafe.Sizeof(Buf{})))
 }
@@ -163,11 +189,14 @@ func (b *PbufRing) slot(i uint16) *Buf {
 // unregistered: hand a buffer back (Add it again) only after you are done
 // with the data the kernel put in it. Adding more buffers than the ring
 // has free slots overwrites ones the kernel has not consumed yet
-// (PbufStatus tells how many it has).
+// (PbufStatus tells how many it has). Once the ring is unregistered, or
+// its Ring or Loop closed, Add returns ErrPbufRingClosed.
 func (b *PbufRing) Add(buf []byte, bid uint16) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	switch {
 	case b.mem == nil:
-		return argError(RegisterPbufRing, "provided buffer ring "+itoa(int64(b.bgid))+" is unregistered")
+		return ErrPbufRingClosed
 	case len(buf) == 0:
 		return argError(RegisterPbufRing, "empty provided buffer")
 	case uint64(len(buf)) > 1<<32-1:
@@ -186,8 +215,11 @@ func (b *PbufRing) Add(buf []byte, bid uint16) error {
 
 // Advance publishes n of the buffers added since the last Advance (at most
 // as many as were added) by moving the tail with one atomic store, after
-// which the kernel may pick them.
+// which the kernel may pick them. It does nothing once the ring is
+// unregistered or closed.
 func (b *PbufRing) Advance(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.mem == nil || n <= 0 {
 		return
 	}
@@ -204,7 +236,7 @@ func (b *PbufRing) Advance(n int) {
 // writes (the kernel only reads it, and with IOU_PBUF_RING_INC updates
 // addr and len, never bid), so rewriting it with its current value is
 // harmless. The store has release semantics: every Add before it is
-// visible to the kernel first.
+// visible to the kernel first. mu is held.
 func (b *PbufRing) storeTail(tail uint16) {
 	w := (*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b.mem)), 12))
 	old := atomic.LoadUint32(w)
@@ -220,6 +252,8 @@ func (b *PbufRing) storeTail(tail uint16) {
 // Buffer returns the buffer last added with id bid (nil if none): where
 // the data of a CQE with IORING_CQE_F_BUFFER and that id is.
 func (b *PbufRing) Buffer(bid uint16) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if int(bid) >= len(b.bufs) {
 		return nil
 	}

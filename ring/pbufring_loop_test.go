@@ -4,10 +4,12 @@ package ring_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -151,5 +153,67 @@ func TestLoopOneRingDoBufferGroup(t *testing.T) {
 	}
 	if got := string(pb.Buffer(1)[:3]); got != "one" {
 		t.Errorf("buffer 1 = %q", got)
+	}
+}
+
+// TestPbufRingAddDuringLoopClose: goroutines keep giving buffers back to
+// a provided-buffer ring of a Loop (Add and Advance, under their own lock,
+// as the single-owner rule asks) while another goroutine closes the Loop,
+// which unmaps the ring's memory. Every Add either lands before the unmap
+// or is refused with ErrPbufRingClosed afterwards; none writes to the
+// unmapped memory (a fault, or a write into whatever was mapped there
+// next) and none races with Close (-race).
+func TestPbufRingAddDuringLoopClose(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			for round := range 20 {
+				l, err := ring.NewLoop(m.opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var pb *ring.PbufRing
+				if err := l.DoBufferGroup(7, func(r *ring.Ring) (err error) {
+					pb, err = r.RegisterPbufRing(7, 64, 0)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				errs := make([]error, 4)
+				started := make(chan struct{}, len(errs))
+				for w := range errs {
+					buf := make([]byte, 16)
+					wg.Go(func() {
+						for i := 0; ; i++ {
+							if i == 8 {
+								started <- struct{}{}
+							}
+							mu.Lock()
+							err := pb.Add(buf, uint16(w))
+							pb.Advance(1)
+							mu.Unlock()
+							if err != nil {
+								errs[w] = err
+								return
+							}
+						}
+					})
+				}
+				for range errs {
+					<-started
+				}
+				time.Sleep(time.Duration(round) * 20 * time.Microsecond)
+				if err := l.Close(); err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+				wg.Wait()
+				for w, err := range errs {
+					if !errors.Is(err, ring.ErrPbufRingClosed) {
+						t.Fatalf("round %d, goroutine %d: Add after Close: %v, want ErrPbufRingClosed", round, w, err)
+					}
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@
 package ring_test
 
 import (
+	"errors"
 	"syscall"
 	"testing"
 
@@ -95,7 +96,9 @@ func testPbufRingRead(t *testing.T, flags uint16) {
 	wantSyscallErr(t, r.UnregisterPbufRing(bgid), ring.UnregisterPbufRing, syscall.ENOENT)
 	_, err = r.PbufStatus(bgid)
 	wantSyscallErr(t, err, ring.RegisterPbufStatus, syscall.ENOENT)
-	wantArgErr(t, r, br.Add(make([]byte, 8), 1))
+	if err := br.Add(make([]byte, 8), 1); !errors.Is(err, ring.ErrPbufRingClosed) {
+		t.Fatalf("Add after UnregisterPbufRing: %v, want ErrPbufRingClosed", err)
+	}
 }
 
 func TestPbufRingUserMemory(t *testing.T) { testPbufRingRead(t, 0) }

@@ -283,11 +283,7 @@ func (r *Ring) Close() error {
 // themselves (Go memory) stay referenced by the Ring.
 func (r *Ring) releasePbufRingMemory() {
 	for _, b := range r.reg.bufRings {
-		b.cleanup.Stop()
-		if b.mem != nil {
-			_ = sysMunmap(b.mem)
-			b.mem = nil
-		}
+		b.unmap()
 	}
 }
 

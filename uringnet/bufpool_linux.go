@@ -126,7 +126,9 @@ func (p *bufPool) take(bid uint16, n int) []byte {
 func (p *bufPool) put(bid uint16) {
 	p.mu.Lock()
 	p.holding--
-	_ = p.pb.Add(p.bufs[bid], bid) // cannot fail: one slot per buffer
+	// One slot per buffer: Add fails only once the Loop closed
+	// (ErrPbufRingClosed), and the buffer then has no ring to go back to.
+	_ = p.pb.Add(p.bufs[bid], bid)
 	p.pb.Advance(1)
 	var restart []*ring.Request
 	if p.starved {
