@@ -69,6 +69,11 @@ type Loop struct {
 	freed      freeList     // under cqMu: their slots
 	ringClosed bool         // under cqMu
 
+	// doMu (shared mode) runs one Do's fn at a time, and Close takes it
+	// before it closes the ring: the Ring is single-owner, and fn may
+	// change its registration tables (TestLoopDoDuringClose).
+	doMu sync.Mutex
+
 	// Shared mode: the reaper parks on reaperWake (holding no thread)
 	// while nothing is in flight.
 	_          cacheLinePad
@@ -318,17 +323,25 @@ func (l *Loop) CheckOp(op Op) error {
 
 // Do runs fn with the Loop's Ring for registration calls (RegisterBuffers,
 // RegisterFiles, ...) and waits for it: in owner mode on the owner's OS
-// thread, which SINGLE_ISSUER requires of io_uring_register too. fn must
-// not get SQEs, submit or reap: the Loop owns the queues.
+// thread, which SINGLE_ISSUER requires of io_uring_register too. Calls
+// from several goroutines run one at a time, and Close waits for a
+// running fn before it closes the ring; once Close has begun, Do returns
+// ErrClosed without running fn. fn must not get SQEs, submit or reap (the
+// Loop owns the queues), nor call Do or Close.
 func (l *Loop) Do(fn func(r *Ring) error) error {
 	if l.shards != nil {
 		return l.doSharded(fn)
 	}
+	if l.mode == ModeOwner {
+		if l.closing.Load() {
+			return ErrClosed
+		}
+		return l.ownerDo(fn)
+	}
+	l.doMu.Lock()
+	defer l.doMu.Unlock()
 	if l.closing.Load() {
 		return ErrClosed
-	}
-	if l.mode == ModeOwner {
-		return l.ownerDo(fn)
 	}
 	return fn(l.ring)
 }
@@ -417,6 +430,8 @@ func (l *Loop) close() error {
 				default: // a wake-up is pending; the flusher sees the stop after it
 				}
 				<-l.flusherDone
+				l.doMu.Lock() // a running Do finishes before the ring closes
+				defer l.doMu.Unlock()
 				l.cqMu.Lock()
 				defer l.cqMu.Unlock()
 				l.ringClosed = true

@@ -217,3 +217,66 @@ func TestPbufRingAddDuringLoopClose(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopDoDuringClose: goroutines register and unregister
+// provided-buffer rings through Do while another goroutine closes the
+// Loop. Close must not close the ring under a running fn (which would
+// then register on a closed, or reused, fd and change the Ring's tables
+// while Close walks them): each Do either runs fn whole on the open ring
+// (nil) or refuses with ErrClosed.
+func TestLoopDoDuringClose(t *testing.T) {
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			for round := range 8 {
+				l, err := ring.NewLoop(m.opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wg sync.WaitGroup
+				errs := make([]error, 4)
+				started := make(chan struct{}, len(errs))
+				for w := range errs {
+					bgid := uint16(40 + w)
+					wg.Go(func() {
+						for i := 0; ; i++ {
+							if i == 4 {
+								started <- struct{}{}
+							}
+							err := l.DoBufferGroup(bgid, func(r *ring.Ring) error {
+								pb, err := r.RegisterPbufRing(bgid, 8, 0)
+								if err != nil {
+									return fmt.Errorf("RegisterPbufRing: %w", err)
+								}
+								if err := pb.Add(make([]byte, 8), 0); err != nil {
+									return fmt.Errorf("Add: %w", err)
+								}
+								pb.Advance(1)
+								if err := r.UnregisterPbufRing(bgid); err != nil {
+									return fmt.Errorf("UnregisterPbufRing: %w", err)
+								}
+								return nil
+							})
+							if err != nil {
+								errs[w] = err
+								return
+							}
+						}
+					})
+				}
+				for range errs {
+					<-started
+				}
+				time.Sleep(time.Duration(round) * 50 * time.Microsecond)
+				if err := l.Close(); err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+				wg.Wait()
+				for w, err := range errs {
+					if !errors.Is(err, ring.ErrClosed) {
+						t.Fatalf("round %d, goroutine %d: Do during Close: %v, want ErrClosed", round, w, err)
+					}
+				}
+			}
+		})
+	}
+}
