@@ -128,7 +128,6 @@ type Loop struct {
 	closeDone chan struct{}
 	runDone   chan struct{}         // the reaper or owner goroutine has exited
 	fatal     atomic.Pointer[error] // first error that broke the ring
-	graveyard []*Request            // failed by a fatal error, kept reachable
 
 	_      cacheLinePad
 	owner  ownerState // owner mode only
@@ -382,8 +381,11 @@ func (l *Loop) Stats() LoopStats {
 // Close stops new submissions (they get ErrClosed), asks the kernel to
 // cancel everything in flight, waits for every terminal CQE (so every
 // waiter gets its op's own result, usually -ECANCELED), stops the Loop's
-// goroutine and only then closes the ring. A second Close waits for the
-// first and returns nil.
+// goroutine and only then closes the ring. A zero-copy send whose result
+// has arrived but whose NOTIF has not within a second (a peer that does
+// not read keeps the data in the socket) is not waited for: its waiter
+// gets ErrClosed, and its buffer is kept for good (see Request.Wait). A
+// second Close waits for the first and returns nil.
 func (l *Loop) Close() error {
 	first := false
 	l.closeOnce.Do(func() {
@@ -411,6 +413,7 @@ func (l *Loop) close() error {
 	l.adm.close()
 	t := time.NewTicker(closeRecancel)
 	defer t.Stop()
+	start := time.Now()
 	for {
 		l.cancelAll()
 		if l.mode == ModeShared {
@@ -443,7 +446,17 @@ func (l *Loop) close() error {
 			return l.owner.closeErr
 		case <-t.C:
 			// Something survived the cancel (an op that was still being
-			// queued, or one that ignored it): cancel again.
+			// queued, or one that ignored it): cancel again. Zero-copy
+			// sends waiting for their NOTIF are given up after a while
+			// (loop_close_notif.go); the goroutine that waits in the
+			// kernel is woken to see that nothing is left in flight.
+			if time.Since(start) >= closeNotifWait && l.abandonNotifs() > 0 {
+				if l.mode == ModeOwner {
+					l.ownerKick()
+				} else {
+					l.wakeReaper()
+				}
+			}
 		}
 	}
 }

@@ -213,11 +213,11 @@ func (l *Loop) failInFlight(err error) {
 }
 
 // failAll resolves every request in flight with err after the ring broke.
-// The Requests stay referenced (graveyard): the kernel may still be using
-// their memory. cqMu is held.
+// The Requests stay referenced for good (keepForever): the kernel may
+// still be using their memory, also after the Loop is gone. cqMu is held.
 func (l *Loop) failAll(err error) {
 	l.slots.each(func(r *Request) {
-		l.graveyard = append(l.graveyard, r)
+		keepForever(r)
 		l.slots.put(r.ud)
 		l.inflight.Add(-1)
 		l.stats.completed.Add(1)

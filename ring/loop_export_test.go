@@ -1,5 +1,7 @@
 package ring
 
+import "time"
+
 // CompletionSeq tells tests in which order the Loop resolved requests.
 func (r *Request) CompletionSeq() uint64 { return r.cseq }
 
@@ -9,4 +11,12 @@ func (r *Request) CompletionSeq() uint64 { return r.cseq }
 func ForceWakeFallback() (restore func()) {
 	sendMsgRing = func(int, int32, uint64, uint32) error { return ErrNotSupported }
 	return func() { sendMsgRing = SendMsgRing }
+}
+
+// ShortCloseNotifWait makes Close give up on zero-copy NOTIFs after
+// 100 ms instead of closeNotifWait.
+func ShortCloseNotifWait() (restore func()) {
+	old := closeNotifWait
+	closeNotifWait = 100 * time.Millisecond
+	return func() { closeNotifWait = old }
 }

@@ -208,7 +208,9 @@ func (r *Request) finish() {
 // Wait returns the Request's result: its terminal CQE, or, for a
 // zero-copy send, the CQE that carries the send's result (the NOTIF CQE
 // that follows it only says the buffer is free again; Wait still waits for
-// it). Earlier CQEs of a multishot op are dropped; use Next to see them.
+// it, unless the Loop closes first: then it returns the result CQE with
+// ErrClosed, and the buffer, which the kernel may still send from, stays
+// referenced for the life of the process: do not modify it). Earlier CQEs of a multishot op are dropped; use Next to see them.
 // The CQE's Res is returned as the kernel wrote it: a negative Res is the
 // op's -errno, not an error of Wait.
 //

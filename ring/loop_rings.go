@@ -300,7 +300,7 @@ func (l *Loop) choose(k int64) *Loop {
 // Loop's other rings: a program sees one Loop, which a broken ring
 // breaks as a whole, as it would with one ring (requests in flight on
 // the other rings end with the error too; their memory stays reachable
-// in those rings' graveyards until Close). Before, the next Submit went
+// for good, keepForever). Before, the next Submit went
 // to a healthy ring and the error showed only on some requests.
 func (l *Loop) breakShards(from *Loop, err error) {
 	for _, s := range l.shards {

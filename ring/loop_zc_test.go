@@ -3,9 +3,13 @@ package ring_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/uringkit/uring/ring"
 )
@@ -75,4 +79,98 @@ func TestLoopSendZC(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLoopCloseWithUnsentZeroCopy: zero-copy sends to a peer that does
+// not read fill the socket; their NOTIFs cannot come while the data sits
+// there. Close must still return (it used to wait for good): every send's
+// waiter gets its result, with ErrClosed if its NOTIF had not arrived
+// (the Loop keeps such a buffer reachable for good, the kernel may still
+// send from it), and no goroutine is left.
+func TestLoopCloseWithUnsentZeroCopy(t *testing.T) {
+	defer ring.ShortCloseNotifWait()()
+	for _, m := range loopModes {
+		t.Run(m.name, func(t *testing.T) {
+			check := goroutineLeakCheck(t)
+			l, err := ring.NewLoop(m.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.CheckOp(ring.OpSendZC); err != nil {
+				l.Close()
+				t.Skip(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Skip("no loopback TCP:", err)
+			}
+			defer ln.Close()
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			peer, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer peer.Close() // never read
+			f, err := conn.(*net.TCPConn).File()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			const sends, size = 16, 1 << 20
+			reqs := make([]*ring.Request, sends)
+			for i := range reqs {
+				r := ring.NewRequest()
+				r.Buf = bytes.Repeat([]byte{byte('a' + i)}, size)
+				r.SQE.PrepSendZC(int32(f.Fd()), r.Buf, 0, 0)
+				if err := l.Submit(context.Background(), r); err != nil {
+					t.Fatal(err)
+				}
+				reqs[i] = r
+			}
+			type outcome struct {
+				Sent   bool // Res > 0, or -ECANCELED for a send that never started
+				Closed bool // ErrClosed: its NOTIF had not come
+			}
+			got := make([]outcome, sends)
+			var wg sync.WaitGroup
+			for i, r := range reqs {
+				wg.Go(func() {
+					c, err := r.Wait(context.Background())
+					switch {
+					case err == nil || errors.Is(err, ring.ErrClosed):
+						got[i] = outcome{Sent: c.Res > 0 || c.Res == -int32(syscall.ECANCELED), Closed: err != nil}
+					default:
+						t.Errorf("send %d: %+v, %v", i, c, err)
+					}
+				})
+			}
+			time.Sleep(20 * time.Millisecond) // the socket fills, the rest block
+			mustFinish(t, "Close with zero-copy sends unacknowledged", func() {
+				if err := l.Close(); err != nil {
+					t.Errorf("Close: %v", err)
+				}
+			})
+			mustFinish(t, "waiters of the zero-copy sends", wg.Wait)
+			closed := 0
+			for i, o := range got {
+				if !o.Sent {
+					t.Errorf("send %d: no result", i)
+				}
+				if o.Closed {
+					closed++
+				}
+			}
+			if closed == 0 {
+				t.Errorf("no send ended with ErrClosed: the peer read nothing, so some NOTIF cannot have come")
+			}
+			if st := l.Stats(); st.InFlight != 0 {
+				t.Errorf("in flight after Close: %d", st.InFlight)
+			}
+			check()
+		})
+	}
 }
