@@ -2,6 +2,7 @@ package uringos
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"sync"
@@ -186,13 +187,23 @@ func (f *File) Close() error {
 	f.closed = true
 	f.mu.Unlock()
 	f.waitOps()
-	// close(2) releases the descriptor even when it reports an error, so
-	// it is never retried (as os does not).
-	_, err := future.Close(f.fd).Await(context.Background(), f.sys.loop)
-	if err != nil {
+	if err := closeFd(f.sys.loop, f.fd); err != nil {
 		return pathErr("close", f.name, err)
 	}
 	return nil
+}
+
+// closeFd closes fd through l (IORING_OP_CLOSE, 5.6). close(2) releases
+// the descriptor even when it reports an error, so it is never retried
+// (as os does not). A Loop that refuses the op (closed, or nil) never
+// submitted it: the descriptor is then closed with close(2), so that a
+// File left open when its Loop closes does not leak it.
+func closeFd(l *ring.Loop, fd int) error {
+	_, err := future.Close(fd).Await(context.Background(), l)
+	if errors.Is(err, ring.ErrClosed) || errors.Is(err, future.ErrNilLoop) {
+		return unix.Close(fd)
+	}
+	return err
 }
 
 // waitOps waits until no operation is in flight on f, cancelling those
