@@ -130,17 +130,18 @@ func (p *bufPool) put(bid uint16) {
 	// (ErrPbufRingClosed), and the buffer then has no ring to go back to.
 	_ = p.pb.Add(p.bufs[bid], bid)
 	p.pb.Advance(1)
-	var restart []*ring.Request
 	if p.starved {
 		p.starved = false
+		// Under mu: a conn disarms its Request (under mu) before it
+		// submits it again, so no Cancel here runs while its owner
+		// re-submits it (Cancel reads the Request's loop and user_data,
+		// which Submit writes: a data race, TestConnCloseRestartsStarvedPoolDuringReads).
+		// Cancel never waits on anything that needs mu.
 		for r := range p.armed {
-			restart = append(restart, r)
+			r.Cancel() // a no-op if r has ended meanwhile
 		}
 	}
 	p.mu.Unlock()
-	for _, r := range restart {
-		r.Cancel() // a no-op if r has ended meanwhile
-	}
 }
 
 // noteStarved records that a multishot found the ring empty (ENOBUFS).

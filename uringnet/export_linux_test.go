@@ -34,3 +34,25 @@ func HasPool(l *ring.Loop) bool {
 	defer poolsMu.Unlock()
 	return pools[l] != nil
 }
+
+// BuffersFree returns how many of l's provided buffers are in the ring
+// for the kernel to take (0 without a pool).
+func BuffersFree(l *ring.Loop) int {
+	poolsMu.Lock()
+	p := pools[l]
+	poolsMu.Unlock()
+	if p == nil {
+		return 0
+	}
+	var head uint16
+	if err := l.DoBufferGroup(p.bgid, func(r *ring.Ring) error {
+		var err error
+		head, err = r.PbufStatus(p.bgid)
+		return err
+	}); err != nil {
+		return 0
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int(p.pb.Tail() - head)
+}
