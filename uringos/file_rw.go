@@ -268,8 +268,36 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 	return r, nil
 }
 
+// ioResult is the result of an op started by startOp.
+type ioResult struct {
+	n   int
+	err error
+}
+
+// startOp submits one read or write at the file offset for WriteTo and
+// ReadFrom, which keep it in flight while they block on the other end
+// (w.Write, r.Read). It counts as an operation on f (begin/end) from
+// before its submission until its CQE, not until the caller collects the
+// result: Close then waits for the op, but not for the other end, which
+// may block for good (a peer that neither sends nor reads), as os's
+// Close does not. It fails with os.ErrClosed once Close has begun.
+func (f *File) startOp(op string, write bool, p []byte) (<-chan ioResult, error) {
+	if err := f.begin(op); err != nil {
+		return nil, err
+	}
+	fut := f.rwOp(write, p, -1).Submit(context.Background(), f.sys.loop)
+	ch := make(chan ioResult, 1)
+	go func() {
+		n, err := fut.Await(context.Background())
+		f.end()
+		ch <- ioResult{n, err}
+	}()
+	return ch, nil
+}
+
 // WriteTo copies the file from its offset to w (io.WriterTo, used by
-// io.Copy), reading the next piece while w writes the last one.
+// io.Copy), reading the next piece while w writes the last one. While w
+// blocks, only the read ahead counts as in flight on f (startOp).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
 	if f != nil && f.osf != nil {
 		return f.osf.WriteTo(w)
@@ -277,21 +305,26 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 	if err := f.begin("read"); err != nil {
 		return 0, err
 	}
-	defer f.end()
+	f.end()
 	f.posMu.Lock()
 	defer f.posMu.Unlock()
-	ctx := context.Background()
 	bufs := [2][]byte{make([]byte, copyBufSize), make([]byte, copyBufSize)}
 	// One read in flight at a time at the file offset: the next is
 	// submitted only after the last completed, so they stay in order.
-	next := f.rwOp(false, bufs[0], -1).Submit(ctx, f.sys.loop)
+	next, err := f.startOp("read", false, bufs[0])
+	if err != nil {
+		return 0, err
+	}
 	var total int64
 	for cur := 0; ; cur ^= 1 {
-		m, err := next.Await(ctx)
+		res := <-next
+		m, err := res.n, res.err
 		next = nil
 		if err != nil {
 			if isEINTR(err) {
-				next = f.rwOp(false, bufs[cur], -1).Submit(ctx, f.sys.loop)
+				if next, err = f.startOp("read", false, bufs[cur]); err != nil {
+					return total, err
+				}
 				cur ^= 1
 				continue
 			}
@@ -300,7 +333,8 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 		if m == 0 {
 			return total, nil
 		}
-		next = f.rwOp(false, bufs[cur^1], -1).Submit(ctx, f.sys.loop)
+		var serr error
+		next, serr = f.startOp("read", false, bufs[cur^1])
 		k, werr := w.Write(bufs[cur][:m])
 		total += int64(k)
 		if werr == nil && k < m {
@@ -311,16 +345,23 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 			// what it took is handed back to the file offset (a pipe
 			// cannot take it back), so the offset is where w stopped
 			// taking data, as with io.Copy.
-			if n, err := next.Await(ctx); err == nil && n > 0 {
-				unix.Seek(f.fd, -int64(n), io.SeekCurrent)
+			if next != nil {
+				if r := <-next; r.err == nil && r.n > 0 && f.begin("seek") == nil {
+					unix.Seek(f.fd, -int64(r.n), io.SeekCurrent)
+					f.end()
+				}
 			}
 			return total, werr
+		}
+		if serr != nil {
+			return total, serr // closed meanwhile
 		}
 	}
 }
 
 // ReadFrom copies r to the file at its offset (io.ReaderFrom, used by
-// io.Copy), reading from r while the last piece is being written.
+// io.Copy), reading from r while the last piece is being written. While
+// r blocks, only that write counts as in flight on f (startOp).
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	if f != nil && f.osf != nil {
 		return f.osf.ReadFrom(r)
@@ -328,13 +369,12 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	if err := f.begin("write"); err != nil {
 		return 0, err
 	}
-	defer f.end()
+	f.end()
 	f.posMu.Lock()
 	defer f.posMu.Unlock()
-	ctx := context.Background()
 	bufs := [2][]byte{make([]byte, copyBufSize), make([]byte, copyBufSize)}
 	var (
-		pending  *future.Future[int]
+		pending  <-chan ioResult
 		pendBuf  []byte
 		total    int64
 		writeErr error
@@ -344,11 +384,18 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 		if pending == nil {
 			return
 		}
-		m, err := pending.Await(ctx)
+		res := <-pending
+		m, err := res.n, res.err
 		pending = nil
 		if err == nil && m < len(pendBuf) {
+			if berr := f.begin("write"); berr != nil {
+				writeErr = berr
+				total += int64(m)
+				return
+			}
 			var k int
 			k, err = f.write(pendBuf[m:])
+			f.end()
 			m += k
 		}
 		total += int64(m)
@@ -364,7 +411,10 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 		}
 		if m > 0 {
 			pendBuf = bufs[cur][:m]
-			pending = f.rwOp(true, pendBuf, -1).Submit(ctx, f.sys.loop)
+			var err error
+			if pending, err = f.startOp("write", true, pendBuf); err != nil {
+				return total, err
+			}
 		}
 		if rerr != nil {
 			finish()
