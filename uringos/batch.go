@@ -391,13 +391,16 @@ func (s *Sys) openParents(p *parents) {
 func (s *Sys) closeParents(p *parents) {
 	ctx := context.Background()
 	var futs []*future.Future[struct{}]
+	var fds []int
 	for k, fd := range p.fds {
 		if fd >= 0 {
 			futs = append(futs, future.Close(int(fd)).Submit(ctx, s.loop))
+			fds = append(fds, int(fd))
 			p.fds[k] = -1
 		}
 	}
-	for _, f := range futs {
-		f.Await(ctx)
+	for i, f := range futs {
+		_, err := f.Await(ctx)
+		closeRefused(fds[i], err)
 	}
 }

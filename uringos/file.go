@@ -200,6 +200,14 @@ func (f *File) Close() error {
 // File left open when its Loop closes does not leak it.
 func closeFd(l *ring.Loop, fd int) error {
 	_, err := future.Close(fd).Await(context.Background(), l)
+	return closeRefused(fd, err)
+}
+
+// closeRefused takes the error of fd's IORING_OP_CLOSE and, if the Loop
+// refused the op (closed, or nil), closes fd with close(2) instead.
+// ring.ErrClosed and future.ErrNilLoop come only from a refused Submit, so
+// this never closes a descriptor twice.
+func closeRefused(fd int, err error) error {
 	if errors.Is(err, ring.ErrClosed) || errors.Is(err, future.ErrNilLoop) {
 		return unix.Close(fd)
 	}

@@ -115,7 +115,8 @@ func (s *Sys) ReadFiles(names []string) ([][]byte, []error) {
 		if c == nil {
 			continue
 		}
-		if _, err := c.Await(ctx); err != nil && errs[i] == nil {
+		_, err := c.Await(ctx)
+		if err = closeRefused(st[i].f.fd, err); err != nil && errs[i] == nil {
 			errs[i] = pathErr("close", names[i], err)
 		}
 	}
