@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"net"
 	"sync"
 	"syscall"
 	"testing"
@@ -25,31 +23,12 @@ func TestLoopSendZC(t *testing.T) {
 		if err := l.CheckOp(ring.OpSendZC); err != nil {
 			t.Skip(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Skip("no loopback TCP:", err)
-		}
-		defer ln.Close()
-		conn, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		peer, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer peer.Close()
-		f, err := conn.(*net.TCPConn).File()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
+		fd, peer := tcpPair(t)
 		const n = 4096
 		for _, useNext := range []bool{true, false} {
 			r := ring.NewRequest()
 			r.Buf = bytes.Repeat([]byte{'z'}, n)
-			r.SQE.PrepSendZC(int32(f.Fd()), r.Buf, 0, 0)
+			r.SQE.PrepSendZC(int32(fd), r.Buf, 0, 0)
 			if err := l.Submit(context.Background(), r); err != nil {
 				t.Fatal(err)
 			}
@@ -75,10 +54,7 @@ func TestLoopSendZC(t *testing.T) {
 					t.Fatalf("Wait on a zero-copy send = %+v, %v: want the result CQE", c, err)
 				}
 			}
-			buf := make([]byte, n)
-			if _, err := io.ReadFull(peer, buf); err != nil || !bytes.Equal(buf, r.Buf) {
-				t.Fatalf("peer read %v", err)
-			}
+			opReadN(t, "peer", peer, string(r.Buf))
 		}
 	})
 }
@@ -102,32 +78,13 @@ func TestLoopCloseWithUnsentZeroCopy(t *testing.T) {
 				l.Close()
 				t.Skip(err)
 			}
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Skip("no loopback TCP:", err)
-			}
-			defer ln.Close()
-			conn, err := net.Dial("tcp", ln.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			peer, err := ln.Accept()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer peer.Close() // never read
-			f, err := conn.(*net.TCPConn).File()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			fd, _ := tcpPair(t) // the peer never reads
 			const sends, size = 16, 1 << 20
 			reqs := make([]*ring.Request, sends)
 			for i := range reqs {
 				r := ring.NewRequest()
 				r.Buf = bytes.Repeat([]byte{byte('a' + i)}, size)
-				r.SQE.PrepSendZC(int32(f.Fd()), r.Buf, 0, 0)
+				r.SQE.PrepSendZC(int32(fd), r.Buf, 0, 0)
 				if err := l.Submit(context.Background(), r); err != nil {
 					t.Fatal(err)
 				}
