@@ -207,12 +207,10 @@ func (r *Request) finish() {
 
 // Wait returns the Request's result: its terminal CQE, or, for a
 // zero-copy send, the CQE that carries the send's result (the NOTIF CQE
-// that follows it only says the buffer is free again; Wait still waits for
-// it, unless the Loop closes first: then it returns the result CQE with
-// ErrClosed, and the buffer, which the kernel may still send from, stays
-// referenced for the life of the process: do not modify it). Earlier CQEs of a multishot op are dropped; use Next to see them.
-// The CQE's Res is returned as the kernel wrote it: a negative Res is the
-// op's -errno, not an error of Wait.
+// that follows it only says the buffer is free again; Wait still waits
+// for it). Earlier CQEs of a multishot op are dropped; use Next to see
+// them. The CQE's Res is returned as the kernel wrote it: a negative Res
+// is the op's -errno, not an error of Wait.
 //
 // If ctx ends first, Wait asks the kernel to cancel the op
 // (IORING_OP_ASYNC_CANCEL) and still waits for its terminal CQE, so the
@@ -220,6 +218,13 @@ func (r *Request) finish() {
 // together with context.Cause(ctx). A passed deadline gives an error for
 // which both errors.Is(err, context.DeadlineExceeded) and
 // errors.Is(err, os.ErrDeadlineExceeded) hold.
+//
+// A zero-copy send's NOTIF comes once the peer has acknowledged the data:
+// a peer that stops reading postpones it, and Wait with it, whatever ctx
+// does, for as long as the socket is open (the kernel may still send from
+// the buffer). Closing the socket ends it; so does closing the Loop, after
+// a second: Wait then returns the result CQE with ErrClosed, and the
+// buffer stays referenced for the life of the process (do not modify it).
 //
 // The error is ErrCQEsDropped if the kernel lost CQEs, and ErrNotSubmitted
 // if the Request was never submitted.
