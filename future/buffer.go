@@ -58,7 +58,9 @@ func (b *BufferRing) Group() uint16 { return b.group }
 
 // Close unregisters the ring. A Buffer released afterwards, or after the
 // Loop's Close (which unmaps the ring), is dropped: there is no ring to
-// give it back to.
+// give it back to. An operation whose CQE is decoded after Close (awaited,
+// or still queued in a stream) fails with ring.ErrPbufRingClosed: Close
+// dropped the buffer its data was in.
 func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
@@ -105,6 +107,11 @@ func decodeBuffer(c ring.CQE, keep unsafe.Pointer) (Buffer, error) {
 	br.mu.Lock()
 	buf := br.pb.Buffer(id)
 	br.mu.Unlock()
+	if int(c.Res) > len(buf) {
+		// The BufferRing was closed after the kernel filled the buffer
+		// (Close drops the buffers): its data is gone.
+		return Buffer{}, ring.ErrPbufRingClosed
+	}
 	return Buffer{Data: buf[:c.Res], ring: br, id: id}, nil
 }
 
