@@ -2,14 +2,22 @@ package future
 
 import (
 	"context"
+	"sync"
 
 	"github.com/uringkit/uring/ring"
 )
 
 // Future is an operation in flight (or a composition of them): Await
 // returns its result. Await caches the result, so awaiting twice returns
-// the same value; Await from one goroutine at a time.
+// the same value; Await from one goroutine at a time. Cancel and
+// UserData may be called from any goroutine, also while Await runs.
 type Future[T any] struct {
+	// mu orders Cancel and UserData with Await giving req back to the
+	// pool: without it a Cancel racing with the end of Await read a req
+	// that was nil by then (a panic), or one that the pool had handed to
+	// another operation, which it then cancelled
+	// (TestFutureCancelFromAnotherGoroutine).
+	mu    sync.Mutex
 	req   *ring.Request
 	op    Op[T]
 	wait  func(ctx context.Context) (T, error) // a composed future
@@ -86,8 +94,18 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	if f.wait != nil {
 		f.val, f.err = f.wait(ctx)
 	} else {
-		f.val, f.err = f.op.await(ctx, f.req)
-		f.req = nil
+		r := f.req
+		c, err := r.Wait(ctx)
+		f.mu.Lock()
+		f.req = nil // from now on Cancel and UserData leave r alone
+		f.mu.Unlock()
+		r.Release()
+		if err != nil {
+			var zero T
+			f.val, f.err = zero, err
+		} else {
+			f.val, f.err = f.op.Result(c)
+		}
 	}
 	f.done = true
 	return f.val, f.err
@@ -95,9 +113,12 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 
 // Cancel asks the kernel to cancel the operation; Await still returns its
 // result (usually an error matching syscall.ECANCELED). It does nothing for
-// a composed future or one that has finished.
+// a composed future or one that has finished. It is safe from any
+// goroutine, also while another one is in Await.
 func (f *Future[T]) Cancel() {
-	if f.req != nil && !f.done {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.req != nil {
 		f.req.Cancel()
 	}
 }
@@ -124,7 +145,9 @@ func (f *Future[T]) Ready() bool {
 // timeout.Remove, PollRemove, PollUpdate); 0 for a composed or finished
 // future.
 func (f *Future[T]) UserData() uint64 {
-	if f.req == nil || f.done {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.req == nil {
 		return 0
 	}
 	return f.req.UserData()
