@@ -73,7 +73,9 @@ func Join3[A, B, C any](ctx context.Context, fa *Future[A], fb *Future[B], fc *F
 // terminal CQEs awaited before Race returns, so no operation is left
 // running and no memory is released early. A loser that completed before
 // the cancel reached it keeps its own result in its Future (await it to
-// release what it created, such as an accepted fd).
+// release what it created, such as an accepted fd). A Future passed twice
+// (or two Maps of one Future) is awaited from two goroutines at once: one
+// of them gets ErrConcurrentAwait.
 func Race[T any](ctx context.Context, fs ...*Future[T]) (int, T, error) {
 	return race(ctx, false, fs)
 }

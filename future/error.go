@@ -64,6 +64,13 @@ func NewError(op ring.Op, res int32) error {
 // (no IORING_CQE_F_BUFFER in its CQE flags) although it transferred data.
 var ErrNoBuffer = errors.New("io_uring: completion carries no provided buffer")
 
+// ErrConcurrentAwait is returned by a Future's Await while another
+// goroutine is in Await of the same Future (Await it from one goroutine at
+// a time; Race of one Future twice, or of two Maps of one, does that). The
+// Await already running is not disturbed, and an Await after it has
+// returned gets its cached result.
+var ErrConcurrentAwait = errors.New("future: Await of a Future that another goroutine is awaiting")
+
 // ErrNilLoop is returned when an operation is submitted to a nil Loop.
 var ErrNilLoop = errors.New("future: nil Loop")
 

@@ -3,15 +3,22 @@ package future
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/uringkit/uring/ring"
 )
 
 // Future is an operation in flight (or a composition of them): Await
 // returns its result. Await caches the result, so awaiting twice returns
-// the same value; Await from one goroutine at a time. Cancel and
+// the same value; Await from one goroutine at a time (an Await while
+// another goroutine is in Await fails with ErrConcurrentAwait). Cancel and
 // UserData may be called from any goroutine, also while Await runs.
 type Future[T any] struct {
+	// awaiting is set while a goroutine is in Await. Two goroutines
+	// waiting on one Request lost a completion: one took the result and
+	// gave the Request back to the pool, the other waited forever
+	// (TestFutureAwaitedConcurrently).
+	awaiting atomic.Bool
 	// mu orders Cancel and UserData with Await giving req back to the
 	// pool: without it a Cancel racing with the end of Await read a req
 	// that was nil by then (a panic), or one that the pool had handed to
@@ -88,6 +95,11 @@ func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
 // context.Cause(ctx); a passed deadline also satisfies
 // errors.Is(err, os.ErrDeadlineExceeded).
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if !f.awaiting.CompareAndSwap(false, true) {
+		var zero T
+		return zero, ErrConcurrentAwait
+	}
+	defer f.awaiting.Store(false)
 	if f.done {
 		return f.val, f.err
 	}
