@@ -14,7 +14,9 @@ import (
 // the sequence ends after the kernel's terminal CQE (one without
 // IORING_CQE_F_MORE). Breaking out of the loop cancels the operation in the
 // kernel and waits for its terminal CQE before the range statement ends;
-// buffers of CQEs that arrive meanwhile go back to their ring. If ctx ends,
+// buffers of CQEs that arrive meanwhile go back to their ring. A panic or
+// runtime.Goexit in the loop body ends the operation the same way on its
+// way out. If ctx ends,
 // the operation is cancelled the same way and the last value is ctx's error.
 //
 // A single-shot Op streams one value.
@@ -26,11 +28,30 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 			yield(zero, err)
 			return
 		}
-		defer r.Release()
+		ended := false
+		defer func() {
+			if !ended {
+				// The range body panicked or called runtime.Goexit (as
+				// t.Fatal does): end the operation as a break would, or
+				// it runs on in the kernel for good.
+				r.Cancel()
+				for {
+					c, ok, _ := r.Next(context.WithoutCancel(ctx))
+					if !ok {
+						break
+					}
+					if c.Flags&ring.CQEFNotif == 0 {
+						releaseValue(o.Result(c))
+					}
+				}
+			}
+			r.Release()
+		}()
 		stopped := false
 		for {
 			c, ok, err := r.Next(ctx)
 			if !ok {
+				ended = true
 				if err != nil && !stopped {
 					yield(zero, err)
 				}
