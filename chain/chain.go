@@ -71,6 +71,7 @@ type Step[T any] struct {
 // soft-linked (IOSQE_IO_LINK) to the step after it unless HardLink is set;
 // the last step is linked to nothing.
 func Add[T any](c *Chain, op future.Op[T]) Step[T] {
+	op = op.Fresh() // result memory of the step's own, should op be added twice
 	i := len(c.elems)
 	if c.submitted {
 		c.fail(i, op.Opcode(), ErrSubmitted, "")

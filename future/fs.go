@@ -165,7 +165,16 @@ func Statx(dirfd int, path string, flags int, mask uint32) Op[ring.Statx] {
 	}
 	k := &statxKeep{path: p}
 	s.PrepStatx(int32(dirfd), p, uint32(flags), mask, &k.stx)
-	return newOp(s, unsafe.Pointer(k), decodeStatx)
+	op := newOp(s, unsafe.Pointer(k), decodeStatx)
+	op.renew = renewStatx
+	return op
+}
+
+// renewStatx gives a submission its own result buffer (Op.Fresh).
+func renewStatx(s ring.SQE, keep unsafe.Pointer) (ring.SQE, unsafe.Pointer) {
+	k := &statxKeep{path: (*statxKeep)(keep).path}
+	s.Off = uint64(uintptr(unsafe.Pointer(&k.stx)))
+	return s, unsafe.Pointer(k)
 }
 
 func decodeStatx(_ ring.CQE, keep unsafe.Pointer) (ring.Statx, error) {

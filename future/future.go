@@ -40,6 +40,7 @@ type Future[T any] struct {
 // anything being submitted. Submit blocks while the Loop is full,
 // honouring ctx.
 func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
+	o = o.Fresh()
 	r, err := o.submit(ctx, l)
 	if err != nil {
 		return &Future[T]{done: true, err: err}
@@ -70,6 +71,7 @@ func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) 
 // Await submits the operation and waits for its result: Submit and
 // Future.Await in one call, without allocating a Future.
 func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
+	o = o.Fresh()
 	r, err := o.submit(ctx, l)
 	if err != nil {
 		var zero T

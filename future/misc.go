@@ -120,7 +120,16 @@ func Waitid(idtype, id int, options int) Op[ring.Siginfo] {
 	k := new(ring.Siginfo)
 	var s ring.SQE
 	s.PrepWaitid(int32(idtype), int32(id), k, int32(options))
-	return newOp(s, unsafe.Pointer(k), decodeSiginfo)
+	op := newOp(s, unsafe.Pointer(k), decodeSiginfo)
+	op.renew = renewSiginfo
+	return op
+}
+
+// renewSiginfo gives a submission its own siginfo (Op.Fresh).
+func renewSiginfo(s ring.SQE, _ unsafe.Pointer) (ring.SQE, unsafe.Pointer) {
+	k := new(ring.Siginfo)
+	s.Off = uint64(uintptr(unsafe.Pointer(k)))
+	return s, unsafe.Pointer(k)
 }
 
 func decodeSiginfo(_ ring.CQE, keep unsafe.Pointer) (ring.Siginfo, error) {
@@ -163,7 +172,9 @@ func Pipe(flags int) Op[[2]FD] {
 	k := new([2]int32)
 	var s ring.SQE
 	s.PrepPipe(k, uint32(flags))
-	return newOp(s, unsafe.Pointer(k), decodePipe)
+	op := newOp(s, unsafe.Pointer(k), decodePipe)
+	op.renew = renewPipe
+	return op
 }
 
 // PipeDirect is IORING_OP_PIPE (6.16) installing both ends as direct
@@ -173,7 +184,16 @@ func PipeDirect(flags int, slot uint32) Op[[2]Direct] {
 	k := new([2]int32)
 	var s ring.SQE
 	s.PrepPipeDirect(k, uint32(flags), slot)
-	return newOp(s, unsafe.Pointer(k), decodePipeDirect)
+	op := newOp(s, unsafe.Pointer(k), decodePipeDirect)
+	op.renew = renewPipe
+	return op
+}
+
+// renewPipe gives a submission its own pair of fds (Op.Fresh).
+func renewPipe(s ring.SQE, _ unsafe.Pointer) (ring.SQE, unsafe.Pointer) {
+	k := new([2]int32)
+	s.Addr = uint64(uintptr(unsafe.Pointer(k)))
+	return s, unsafe.Pointer(k)
 }
 
 func decodePipe(_ ring.CQE, keep unsafe.Pointer) ([2]FD, error) {

@@ -26,6 +26,13 @@ type Op[T any] struct {
 	multishot bool                                             // posts CQEs with IORING_CQE_F_MORE until a terminal one
 	notif     bool                                             // zero-copy send: a result CQE, then a NOTIF CQE
 	err       error                                            // bad argument found while building; returned on submission
+	// renew, for an operation whose result the kernel writes into memory
+	// the Op allocated (statx, siginfo, pipe fds), allocates that memory
+	// anew for one submission and returns the SQE pointed at it and the
+	// new keep (Fresh). It takes and returns the SQE by value: a pointer
+	// into the Op would make every Op escape to the heap. nil when the kernel only reads the kept memory, or it
+	// is the caller's.
+	renew func(s ring.SQE, keep unsafe.Pointer) (ring.SQE, unsafe.Pointer)
 }
 
 // newOp is the one template every constructor goes through.
@@ -95,6 +102,22 @@ func (o Op[T]) Multishot() bool { return o.multishot }
 // 0 and false when the operation has no such length. The kernel treats any
 // other non-negative result as a short transfer, which breaks a soft link.
 func (o Op[T]) Expect() (int64, bool) { return o.expect, o.expect >= 0 }
+
+// Fresh returns a copy of o with result memory of its own: the struct
+// statx, siginfo or pipe fds that the kernel writes an operation's result
+// into (Statx, Waitid, Pipe, PipeDirect), which o would otherwise share
+// with every other submission of it. Submit, Await and Stream take a fresh
+// copy for every submission, so one Op may be submitted any number of
+// times, also concurrently. Code that submits SQE() with Keep() itself and
+// decodes with Result (package chain, timeout.Await) calls Fresh once per
+// submission and uses the copy for all three. For any other operation
+// Fresh returns o unchanged, without allocating.
+func (o Op[T]) Fresh() Op[T] {
+	if o.renew != nil && o.err == nil {
+		o.sqe, o.keep = o.renew(o.sqe, o.keep)
+	}
+	return o
+}
 
 // Result turns one CQE of this operation into its value: a negative res
 // becomes an *Error naming the opcode (except the errno the operation

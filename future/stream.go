@@ -23,6 +23,7 @@ import (
 func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		o := o.Fresh()
 		r, err := o.submit(ctx, l)
 		if err != nil {
 			yield(zero, err)

@@ -38,6 +38,7 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 	if err := op.Err(); err != nil {
 		return zero, err
 	}
+	op = op.Fresh() // result memory of this submission's own
 	s := After(time.Until(dl))
 	k := &deadlineKeep{ts: s.Timespec()}
 	target, lt := ring.NewRequest(), ring.NewRequest()
