@@ -11,10 +11,14 @@ import (
 // Submit validates the chain for l and submits it as one contiguous group:
 // its SQEs are published together and never interleaved with other
 // goroutines' SQEs. On a validation error (a *BuildError) nothing is
-// written. Submit blocks while the Loop is full, honouring ctx.
+// written; a nil Loop is future.ErrNilLoop. Submit blocks while the Loop
+// is full, honouring ctx.
 func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	if c.submitted {
 		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrSubmitted}
+	}
+	if l == nil {
+		return future.ErrNilLoop
 	}
 	if err := c.Validate(l.MaxGroup()); err != nil {
 		return err

@@ -38,6 +38,9 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 	if err := op.Err(); err != nil {
 		return zero, err
 	}
+	if l == nil {
+		return zero, future.ErrNilLoop
+	}
 	op = op.Fresh() // result memory of this submission's own
 	s := After(time.Until(dl))
 	k := &deadlineKeep{ts: s.Timespec()}
