@@ -118,14 +118,30 @@ func decodeBuffer(c ring.CQE, keep unsafe.Pointer) (Buffer, error) {
 func bufferOp(s ring.SQE, br *BufferRing, multishot bool) Op[Buffer] {
 	op := newOp(s, unsafe.Pointer(br), decodeBuffer)
 	op.multishot = multishot
+	if br == nil {
+		return op.withErr(errNilBufferRing)
+	}
 	return op
 }
 
+// errNilBufferRing is the build error of a buffer-select op without a ring.
+const errNilBufferRing = "nil BufferRing"
+
+// groupOf returns br's buffer group, 0 for a nil br (whose op carries
+// errNilBufferRing and is never submitted).
+func groupOf(br *BufferRing) uint16 {
+	if br == nil {
+		return 0
+	}
+	return br.group
+}
+
 // RecvBuffer is IORING_OP_RECV with IOSQE_BUFFER_SELECT (5.7): receive up
-// to the buffer size into a buffer of br.
+// to the buffer size into a buffer of br. With a nil br this and the other
+// buffer-select operations carry an *ArgError (Op.Err).
 func RecvBuffer(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 	var s ring.SQE
-	s.PrepRecvSelect(int32(fd), 0, uint32(msgFlags), br.group)
+	s.PrepRecvSelect(int32(fd), 0, uint32(msgFlags), groupOf(br))
 	return bufferOp(s, br, false)
 }
 
@@ -133,7 +149,7 @@ func RecvBuffer(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 // bytes at off into a buffer of br.
 func ReadBuffer(fd int, br *BufferRing, n uint32, off int64) Op[Buffer] {
 	var s ring.SQE
-	s.PrepReadSelect(int32(fd), n, off, br.group)
+	s.PrepReadSelect(int32(fd), n, off, groupOf(br))
 	return bufferOp(s, br, false)
 }
 
@@ -142,7 +158,7 @@ func ReadBuffer(fd int, br *BufferRing, n uint32, off int64) Op[Buffer] {
 // Range over it with Stream.
 func RecvMultishot(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 	var s ring.SQE
-	s.PrepRecvMultishot(int32(fd), uint32(msgFlags), br.group)
+	s.PrepRecvMultishot(int32(fd), uint32(msgFlags), groupOf(br))
 	return bufferOp(s, br, true)
 }
 
@@ -151,7 +167,7 @@ func RecvMultishot(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 // Range over it with Stream.
 func ReadMultishot(fd int, br *BufferRing, off int64) Op[Buffer] {
 	var s ring.SQE
-	s.PrepReadMultishot(int32(fd), 0, off, br.group)
+	s.PrepReadMultishot(int32(fd), 0, off, groupOf(br))
 	return bufferOp(s, br, true)
 }
 
@@ -167,10 +183,13 @@ type recvmsgKeep struct {
 // kernel's layout; see io_uring_recvmsg_out(3)). Range over it with Stream.
 func RecvmsgMultishot(fd int, br *BufferRing, msg *unix.Msghdr, msgFlags int) Op[Buffer] {
 	var s ring.SQE
-	s.PrepRecvmsgMultishot(int32(fd), msg, uint32(msgFlags), br.group)
+	s.PrepRecvmsgMultishot(int32(fd), msg, uint32(msgFlags), groupOf(br))
 	k := &recvmsgKeep{br: br, msg: msg}
 	op := newOp(s, unsafe.Pointer(k), decodeRecvmsgBuffer)
 	op.multishot = true
+	if br == nil {
+		return op.withErr(errNilBufferRing)
+	}
 	return op
 }
 

@@ -1,0 +1,61 @@
+//go:build linux
+
+package future_test
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
+)
+
+// TestNilBufferRing: the buffer-select operations built with a nil
+// BufferRing carry a build error (an *ArgError, which matches EINVAL) that
+// Await and Stream return without submitting anything. Before the fix the
+// constructors dereferenced the nil ring (br.group) and panicked.
+func TestNilBufferRing(t *testing.T) {
+	ctx := context.Background()
+	var msg unix.Msghdr
+	for _, tc := range []struct {
+		name string
+		op   func() future.Op[future.Buffer]
+		code ring.Op
+	}{
+		{"RecvBuffer", func() future.Op[future.Buffer] { return future.RecvBuffer(0, nil, 0) }, ring.OpRecv},
+		{"ReadBuffer", func() future.Op[future.Buffer] { return future.ReadBuffer(0, nil, 8, 0) }, ring.OpRead},
+		{"RecvMultishot", func() future.Op[future.Buffer] { return future.RecvMultishot(0, nil, 0) }, ring.OpRecv},
+		{"ReadMultishot", func() future.Op[future.Buffer] { return future.ReadMultishot(0, nil, 0) }, ring.OpReadMultishot},
+		{"RecvmsgMultishot", func() future.Op[future.Buffer] { return future.RecvmsgMultishot(0, nil, &msg, 0) }, ring.OpRecvmsg},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var op future.Op[future.Buffer]
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("%s(nil BufferRing) panicked: %v", tc.name, p)
+					}
+				}()
+				op = tc.op()
+			}()
+			var ae *future.ArgError
+			if !errors.As(op.Err(), &ae) || ae.Op != tc.code || !errors.Is(op.Err(), syscall.EINVAL) {
+				t.Errorf("Err() = %v, want an *ArgError for %v", op.Err(), tc.code)
+			}
+			if _, err := op.Await(ctx, loop); !errors.Is(err, syscall.EINVAL) {
+				t.Errorf("Await = %v, want the build error", err)
+			}
+			var errs []error
+			for _, err := range op.Stream(ctx, loop) {
+				errs = append(errs, err)
+			}
+			if len(errs) != 1 || !errors.As(errs[0], &ae) {
+				t.Errorf("Stream yielded %v, want the build error once", errs)
+			}
+		})
+	}
+}
