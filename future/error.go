@@ -71,6 +71,11 @@ var ErrNoBuffer = errors.New("io_uring: completion carries no provided buffer")
 // returned gets its cached result.
 var ErrConcurrentAwait = errors.New("future: Await of a Future that another goroutine is awaiting")
 
+// ErrNilFuture is returned by Await (and so by All, Race, First, Join2,
+// Join3, Map and Then) for a nil *Future, or a zero Future that no Submit
+// made.
+var ErrNilFuture = errors.New("future: nil or zero Future")
+
 // ErrNilLoop is returned when an operation is submitted to a nil Loop.
 var ErrNilLoop = errors.New("future: nil Loop")
 

@@ -97,13 +97,19 @@ func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
 // context.Cause(ctx); a passed deadline also satisfies
 // errors.Is(err, os.ErrDeadlineExceeded).
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	var zero T
+	if f == nil {
+		return zero, ErrNilFuture
+	}
 	if !f.awaiting.CompareAndSwap(false, true) {
-		var zero T
 		return zero, ErrConcurrentAwait
 	}
 	defer f.awaiting.Store(false)
 	if f.done {
 		return f.val, f.err
+	}
+	if f.wait == nil && f.req == nil {
+		return zero, ErrNilFuture // a zero Future: nothing to wait for
 	}
 	if f.wait != nil {
 		f.val, f.err = f.wait(ctx)
@@ -115,7 +121,6 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		f.mu.Unlock()
 		r.Release()
 		if err != nil {
-			var zero T
 			f.val, f.err = zero, err
 		} else {
 			f.val, f.err = f.op.Result(c)
@@ -130,6 +135,9 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 // a composed future or one that has finished. It is safe from any
 // goroutine, also while another one is in Await.
 func (f *Future[T]) Cancel() {
+	if f == nil {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.req != nil {
@@ -145,10 +153,12 @@ func (f *Future[T]) Cancel() {
 // because Await is what submits its dependent op.
 func (f *Future[T]) Ready() bool {
 	switch {
-	case f.done:
+	case f == nil || f.done:
 		return true
 	case f.wait != nil:
 		return f.ready != nil && f.ready()
+	case f.req == nil:
+		return true // a zero Future: Await fails at once
 	default:
 		return f.req.Done()
 	}
@@ -159,6 +169,9 @@ func (f *Future[T]) Ready() bool {
 // timeout.Remove, PollRemove, PollUpdate); 0 for a composed or finished
 // future.
 func (f *Future[T]) UserData() uint64 {
+	if f == nil {
+		return 0
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.req == nil {
