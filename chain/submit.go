@@ -12,8 +12,16 @@ import (
 // its SQEs are published together and never interleaved with other
 // goroutines' SQEs. On a validation error (a *BuildError) nothing is
 // written; a nil Loop is future.ErrNilLoop. Submit blocks while the Loop
-// is full, honouring ctx.
+// is full, honouring ctx. A second Submit, also a concurrent one, fails
+// with ErrSubmitted.
 func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
+	// Under mu: two Submits at once both passed the submitted check and
+	// filled the one request array together (TestSubmitConcurrently);
+	// now the second waits and gets ErrSubmitted. Step.Await and Wait
+	// from other goroutines wait for the submission instead of reporting
+	// the chain unsubmitted while it is on its way.
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.submitted {
 		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrSubmitted}
 	}
