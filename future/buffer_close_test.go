@@ -71,7 +71,13 @@ func TestBufferDecodedAfterBufferRingClose(t *testing.T) {
 			buf.Release()
 			if len(got) == 1 {
 				unix.Write(a, []byte("two"))
-				time.Sleep(20 * time.Millisecond) // its CQE arrives and is queued
+				// The multishot recv takes "two" into a buffer and posts
+				// its CQE: the socket's receive queue is empty then.
+				for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Microsecond) {
+					if n, err := unix.IoctlGetInt(b, unix.SIOCINQ); err != nil || n == 0 {
+						break
+					}
+				}
 				if err := br.Close(); err != nil {
 					t.Fatal(err)
 				}
