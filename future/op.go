@@ -30,8 +30,8 @@ type Op[T any] struct {
 	// the Op allocated (statx, siginfo, pipe fds), allocates that memory
 	// anew for one submission and returns the SQE pointed at it and the
 	// new keep (Fresh). It takes and returns the SQE by value: a pointer
-	// into the Op would make every Op escape to the heap. nil when the kernel only reads the kept memory, or it
-	// is the caller's.
+	// into the Op would make every Op escape to the heap. nil when the
+	// kernel only reads the kept memory, or it is the caller's.
 	renew func(s ring.SQE, keep unsafe.Pointer) (ring.SQE, unsafe.Pointer)
 }
 
