@@ -59,8 +59,8 @@ func (b *BufferRing) Group() uint16 { return b.group }
 // Close unregisters the ring. A Buffer released afterwards, or after the
 // Loop's Close (which unmaps the ring), is dropped: there is no ring to
 // give it back to. An operation whose CQE is decoded after Close (awaited,
-// or still queued in a stream) fails with ring.ErrPbufRingClosed: Close
-// dropped the buffer its data was in.
+// or still queued in a stream) still gets its data: the Loop's ring keeps
+// the buffers of an unregistered group (ring.Ring.UnregisterPbufRing).
 func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
@@ -108,8 +108,8 @@ func decodeBuffer(c ring.CQE, keep unsafe.Pointer) (Buffer, error) {
 	buf := br.pb.Buffer(id)
 	br.mu.Unlock()
 	if int(c.Res) > len(buf) {
-		// The BufferRing was closed after the kernel filled the buffer
-		// (Close drops the buffers): its data is gone.
+		// No buffer with that id was ever added (the ring keeps every
+		// buffer it was given, also once unregistered): not ours to read.
 		return Buffer{}, ring.ErrPbufRingClosed
 	}
 	return Buffer{Data: buf[:c.Res], ring: br, id: id}, nil

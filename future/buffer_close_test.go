@@ -4,24 +4,23 @@ package future_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/sys/unix"
 
 	"github.com/uringkit/uring/future"
-	"github.com/uringkit/uring/ring"
 )
 
 // TestBufferDecodedAfterBufferRingClose: a receive into a provided buffer
 // whose CQE has arrived, but that is awaited only after its BufferRing was
-// closed (which drops the buffers), fails with ring.ErrPbufRingClosed and
-// an empty Buffer. Before the fix the decoder sliced the dropped (nil)
-// buffer: Await panicked (slice bounds out of range). The same holds for
-// a multishot stream whose next CQE was queued before the Close.
+// closed, still gets its data: the Ring keeps an unregistered ring's
+// buffers (a request may have picked one before the unregister). The same
+// holds for a multishot stream whose next CQE was queued before the
+// Close. (An earlier fix made these ring.ErrPbufRingClosed, when Close
+// dropped the buffers; before that the decoder sliced the nil buffer and
+// Await panicked.)
 func TestBufferDecodedAfterBufferRingClose(t *testing.T) {
 	ctx := context.Background()
 	noPanic := func(name string, fn func()) {
@@ -48,10 +47,10 @@ func TestBufferDecodedAfterBufferRingClose(t *testing.T) {
 			t.Fatal(err)
 		}
 		buf, err := f.Await(ctx)
-		if !errors.Is(err, ring.ErrPbufRingClosed) || !cmp.Equal(buf, future.Buffer{}, cmpopts.IgnoreUnexported(future.Buffer{})) || buf.ID() != 0 {
-			t.Errorf("Await after BufferRing.Close = %q (id %d), %v; want an empty Buffer, ErrPbufRingClosed", buf.Data, buf.ID(), err)
+		if err != nil || string(buf.Data) != "hello" {
+			t.Errorf("Await after BufferRing.Close = %q, %v; want \"hello\"", buf.Data, err)
 		}
-		buf.Release()
+		buf.Release() // nothing to give it back to: dropped
 	})
 	noPanic("Stream", func() {
 		br, err := future.NewBufferRing(loop, 22, 4, 64)
@@ -69,6 +68,9 @@ func TestBufferDecodedAfterBufferRingClose(t *testing.T) {
 			}
 			got = append(got, string(buf.Data))
 			buf.Release()
+			if len(got) == 2 {
+				break
+			}
 			if len(got) == 1 {
 				unix.Write(a, []byte("two"))
 				// The multishot recv takes "two" into a buffer and posts
@@ -83,8 +85,8 @@ func TestBufferDecodedAfterBufferRingClose(t *testing.T) {
 				}
 			}
 		}
-		if len(got) != 1 || got[0] != "one" || len(errs) != 1 || !errors.Is(errs[0], ring.ErrPbufRingClosed) {
-			t.Errorf("stream across BufferRing.Close gave %q then %v; want \"one\" then ErrPbufRingClosed", got, errs)
+		if d := cmp.Diff([]string{"one", "two"}, got); d != "" || len(errs) != 0 {
+			t.Errorf("stream across BufferRing.Close (-want +got):\n%s\nerrors %v", d, errs)
 		}
 	})
 }

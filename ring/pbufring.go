@@ -24,8 +24,8 @@ import (
 // published with an atomic store.
 
 // PbufRing is one registered provided-buffer ring. It owns the ring memory
-// and keeps every buffer added to it reachable (by buffer id) until the
-// ring is unregistered. Its methods are safe for concurrent use, also
+// and keeps every buffer added to it reachable (by buffer id) as long as
+// its Ring is reachable, also after UnregisterPbufRing. Its methods are safe for concurrent use, also
 // with the unregistration or the Close of its Ring or Loop, which unmap
 // the ring memory: an Add after that is refused (ErrPbufRingClosed). A
 // program that gives buffers back from several goroutines still decides
@@ -110,15 +110,19 @@ func (r *Ring) RegisterPbufRing(bgid uint16, entries uint32, flags uint16) (*Pbu
 
 // UnregisterPbufRing unregisters buffer group bgid's ring
 // (IORING_UNREGISTER_PBUF_RING, 5.19) and, if it was registered through
-// RegisterPbufRing, unmaps its memory and drops its buffers: the PbufRing
-// must not be used afterwards. A group without a ring is ENOENT.
+// RegisterPbufRing, unmaps its memory: the PbufRing's Add is refused from
+// then on (ErrPbufRingClosed). Its buffers stay reachable, and Buffer
+// finds them, as long as the Ring is: a request may have picked one
+// before the unregister and still write into it. A group without a ring
+// is ENOENT.
 func (r *Ring) UnregisterPbufRing(bgid uint16) error {
 	if err := r.unregisterPbuf(bgid); err != nil {
 		return err
 	}
 	if b := r.reg.bufRings[bgid]; b != nil {
 		delete(r.reg.bufRings, bgid)
-		b.release()
+		b.unmap()
+		r.reg.retiredPbufs = append(r.reg.retiredPbufs, b)
 	}
 	return nil
 }
@@ -143,14 +147,6 @@ func (r *Ring) PbufStatus(bgid uint16) (head uint16, err error) {
 // PbufRing returns the ring registered for buffer group bgid through
 // RegisterPbufRing, or nil.
 func (r *Ring) PbufRing(bgid uint16) *PbufRing { return r.reg.bufRings[bgid] }
-
-// release unmaps the ring memory and drops the buffers (unregistered).
-func (b *PbufRing) release() {
-	b.unmap()
-	b.mu.Lock()
-	b.bufs = nil
-	b.mu.Unlock()
-}
 
 // unmap unmaps the ring memory, once. Stop the cleanup first: once
 // unmapped, the address may be reused by another mapping, which a late

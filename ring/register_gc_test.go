@@ -72,8 +72,11 @@ func TestPbufRingBuffersKeptReachable(t *testing.T) {
 	if err := r.UnregisterPbufRing(2); err != nil {
 		t.Fatal(err)
 	}
-	if !collected(wp) {
-		t.Fatal("the Ring still holds the provided buffer after UnregisterPbufRing")
+	// A request may have picked the buffer before the unregister: the
+	// Ring keeps it, as it keeps the buffers of the rings still
+	// registered when it closes.
+	if collected(wp) {
+		t.Fatal("the provided buffer was collected after UnregisterPbufRing, while the Ring lives")
 	}
 }
 

@@ -5,7 +5,8 @@ package ring
 // The Ring holds it so that the garbage collector cannot free (and reuse)
 // a registered buffer, a provided-buffer ring or a wait region while the
 // kernel still uses it. The references are dropped by the matching
-// unregister call, or when the Ring itself becomes unreachable.
+// unregister call (not for provided-buffer rings), or when the Ring
+// itself becomes unreachable.
 type registrations struct {
 	// buffers are the fixed buffers by index (REGISTER_BUFFERS, BUFFERS2,
 	// BUFFERS_UPDATE, CLONE_BUFFERS). The kernel pins their pages and
@@ -16,6 +17,13 @@ type registrations struct {
 	// (REGISTER_PBUF_RING). Each owns its ring memory and the buffers
 	// added to it.
 	bufRings map[uint16]*PbufRing
+	// retiredPbufs are the rings unregistered since, kept with their
+	// buffers as long as the Ring is (as Close keeps bufRings): a request
+	// may have picked one of their buffers before the unregister and
+	// still write into it (a read that an io-wq worker issues after it
+	// selected the buffer), and the Ring cannot tell when the last such
+	// request ends.
+	retiredPbufs []*PbufRing
 
 	// region is the memory registered with REGISTER_MEM_REGION (one per
 	// ring); waitSlots views it as io_uring_reg_wait slots when it was
