@@ -13,9 +13,9 @@ import (
 // waited for good (TestLoopCloseWithUnsentZeroCopy). So once Close has
 // waited closeNotifWait, it stops waiting for the NOTIFs of sends whose
 // result has arrived: their waiters get the result with ErrClosed, the
-// Requests (and the buffers they hold) stay reachable for the life of the
-// process (keepForever), since the kernel may still send from them, and
-// the ring closes.
+// buffers they hold stay reachable for the life of the process
+// (keepForever), since the kernel may still send from them, and the ring
+// closes.
 
 // closeNotifWait is how long Close waits for the NOTIFs of zero-copy
 // sends whose result has arrived before it gives up on them (a variable
@@ -46,19 +46,27 @@ func (l *Loop) abandonNotifs() int {
 	return n
 }
 
-// kept holds Requests whose memory the kernel may still use after their
-// Loop is gone: abandoned zero-copy sends, and requests failed by a fatal
-// error. A Loop's own fields would not do: a closed Loop, and all it
-// references, may be collected.
+// kept holds the memory of requests that the kernel may still use after
+// their Loop is gone: abandoned zero-copy sends, and requests failed by a
+// fatal error. A Loop's own fields would not do: a closed Loop, and all it
+// references, may be collected. Nor would the Request: its waiter gets it
+// back (and may Release it to the pool, or submit it elsewhere with other
+// buffers), so what is kept is what its Buf and Keep referenced.
 var kept struct {
-	mu   sync.Mutex
-	reqs []*Request
+	mu  sync.Mutex
+	mem []keptMem
 }
 
-// keepForever keeps r, and everything it references, reachable for the
-// life of the process.
+// keptMem is what one request's SQE may point into.
+type keptMem struct {
+	buf  []byte
+	keep any
+}
+
+// keepForever keeps what r references for the kernel (Buf, Keep)
+// reachable for the life of the process.
 func keepForever(r *Request) {
 	kept.mu.Lock()
-	kept.reqs = append(kept.reqs, r)
+	kept.mem = append(kept.mem, keptMem{r.Buf, r.Keep})
 	kept.mu.Unlock()
 }

@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/uringkit/uring/ring"
 )
@@ -115,12 +117,25 @@ func TestLoopCloseWithUnsentZeroCopy(t *testing.T) {
 			})
 			mustFinish(t, "waiters of the zero-copy sends", wg.Wait)
 			closed := 0
+			var kept []weak.Pointer[byte]
 			for i, o := range got {
 				if !o.Sent {
 					t.Errorf("send %d: no result", i)
 				}
 				if o.Closed {
 					closed++
+					// The waiter may hand the Request back (Release drops
+					// its Buf): the buffer must outlive it.
+					kept = append(kept, weak.Make(&reqs[i].Buf[0]))
+				}
+				reqs[i].Release()
+				reqs[i] = nil
+			}
+			runtime.GC()
+			runtime.GC()
+			for i, p := range kept {
+				if p.Value() == nil {
+					t.Errorf("the buffer of abandoned send %d was collected: the kernel may still send from it", i)
 				}
 			}
 			if closed == 0 {
