@@ -25,11 +25,11 @@ import (
 
 // PbufRing is one registered provided-buffer ring. It owns the ring memory
 // and keeps every buffer added to it reachable (by buffer id) as long as
-// its Ring is reachable, also after UnregisterPbufRing. Its methods are safe for concurrent use, also
-// with the unregistration or the Close of its Ring or Loop, which unmap
-// the ring memory: an Add after that is refused (ErrPbufRingClosed). A
-// program that gives buffers back from several goroutines still decides
-// which Advance publishes which Add.
+// its Ring is reachable, also after UnregisterPbufRing. Its methods are
+// safe for concurrent use, also with the unregistration or the Close of
+// its Ring or Loop, which unmap the ring memory: an Add after that is
+// refused (ErrPbufRingClosed). A program that gives buffers back from
+// several goroutines still decides which Advance publishes which Add.
 type PbufRing struct {
 	bgid    uint16
 	flags   uint16
@@ -37,8 +37,8 @@ type PbufRing struct {
 	mask    uint32
 	cleanup runtime.Cleanup
 
-	// mu orders Add and Advance with the unmap of mem (release, and
-	// Ring.Close's releasePbufRingMemory): without it a buffer given
+	// mu orders Add and Advance with the unmap of mem (unmap, from
+	// UnregisterPbufRing and Ring.Close): without it a buffer given
 	// back while a Loop closes wrote into unmapped memory, or into
 	// whatever the process mapped there next
 	// (TestPbufRingAddDuringLoopClose).
@@ -181,8 +181,8 @@ func (b *PbufRing) slot(i uint16) *Buf {
 
 // Add writes buf with buffer id bid into the next free slot after those
 // added since the last Advance; the kernel sees it only after Advance. The
-// PbufRing keeps buf reachable until bid is added again or the ring is
-// unregistered: hand a buffer back (Add it again) only after you are done
+// PbufRing keeps buf reachable until bid is added again or the Ring is
+// gone: hand a buffer back (Add it again) only after you are done
 // with the data the kernel put in it. Adding more buffers than the ring
 // has free slots overwrites ones the kernel has not consumed yet
 // (PbufStatus tells how many it has). Once the ring is unregistered, or
