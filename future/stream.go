@@ -16,8 +16,8 @@ import (
 // kernel and waits for its terminal CQE before the range statement ends;
 // buffers of CQEs that arrive meanwhile go back to their ring. A panic or
 // runtime.Goexit in the loop body ends the operation the same way on its
-// way out. If ctx ends,
-// the operation is cancelled the same way and the last value is ctx's error.
+// way out. If ctx ends, the operation is cancelled the same way and the
+// last value is ctx's error.
 //
 // A single-shot Op streams one value.
 func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
@@ -29,12 +29,13 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 			yield(zero, err)
 			return
 		}
-		ended := false
+		ended := false // the terminal CQE was taken
 		defer func() {
 			if !ended {
-				// The range body panicked or called runtime.Goexit (as
-				// t.Fatal does): end the operation as a break would, or
-				// it runs on in the kernel for good.
+				// A break, or a panic or runtime.Goexit (as t.Fatal
+				// does) in the range body: cancel the operation and
+				// wait for its terminal CQE, or it runs on in the kernel
+				// for good; hand back the buffers of what arrives.
 				r.Cancel()
 				for {
 					c, ok, _ := r.Next(context.WithoutCancel(ctx))
@@ -48,12 +49,11 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 			}
 			r.Release()
 		}()
-		stopped := false
 		for {
 			c, ok, err := r.Next(ctx)
 			if !ok {
 				ended = true
-				if err != nil && !stopped {
+				if err != nil {
 					yield(zero, err)
 				}
 				return
@@ -62,14 +62,13 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 				continue
 			}
 			v, verr := o.Result(c)
-			if stopped || (!c.More() && c.Res == -int32(syscall.ECANCELED) && ctx.Err() != nil) {
-				// Draining after a cancel: hand provided buffers back.
+			if !c.More() && c.Res == -int32(syscall.ECANCELED) && ctx.Err() != nil {
+				// Draining after ctx's cancel: hand provided buffers back.
 				releaseValue(v, verr)
 				continue
 			}
 			if !yield(v, verr) {
-				stopped = true
-				r.Cancel()
+				return // the deferred drain ends the operation
 			}
 		}
 	}
