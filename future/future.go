@@ -84,6 +84,12 @@ func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
 func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
 	c, err := r.Wait(ctx)
 	r.Release()
+	return o.outcome(c, err)
+}
+
+// outcome is the value of a terminal CQE that Wait returned with err: err
+// if Wait failed, else the decoded CQE.
+func (o Op[T]) outcome(c ring.CQE, err error) (T, error) {
 	if err != nil {
 		var zero T
 		return zero, err
@@ -120,11 +126,7 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		f.req = nil // from now on Cancel and UserData leave r alone
 		f.mu.Unlock()
 		r.Release()
-		if err != nil {
-			f.val, f.err = zero, err
-		} else {
-			f.val, f.err = f.op.Result(c)
-		}
+		f.val, f.err = f.op.outcome(c, err)
 	}
 	f.done = true
 	return f.val, f.err
