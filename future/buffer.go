@@ -20,6 +20,16 @@ type BufferRing struct {
 	loop  *ring.Loop
 	pb    *ring.PbufRing
 	group uint16
+
+	// out[bid] is the generation of the Buffer that holds bid now, 0 while
+	// the buffer is in the ring: give takes back only that Buffer, once.
+	// A second Release (of the Buffer or of a copy of it) would otherwise
+	// add bid to the ring twice; the kernel reads no count, so the
+	// duplicate overwrites a slot it has not consumed (that buffer is lost)
+	// and later hands bid to two receives at once, the second writing over
+	// the data of the first while its Buffer is still in use.
+	out []uint32
+	gen uint32 // the last generation handed out
 }
 
 // NewBufferRing registers a ring of count buffers (a power of two, at most
@@ -34,7 +44,7 @@ func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing
 	if count <= 0 || size <= 0 {
 		return nil, errors.New("future: NewBufferRing needs a positive count and size")
 	}
-	b := &BufferRing{loop: l, group: group}
+	b := &BufferRing{loop: l, group: group, out: make([]uint32, count)}
 	err := l.DoBufferGroup(group, func(r *ring.Ring) error {
 		pb, err := r.RegisterPbufRing(group, uint32(count), 0)
 		b.pb = pb
@@ -65,10 +75,29 @@ func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
 
-// give puts buffer bid back into the ring.
-func (b *BufferRing) give(bid uint16) {
+// take records that buffer bid now belongs to a new Buffer and returns
+// that Buffer's generation; mu is held.
+func (b *BufferRing) take(bid uint16) uint32 {
+	b.gen++
+	if b.gen == 0 { // 0 means "in the ring"
+		b.gen = 1
+	}
+	if int(bid) < len(b.out) {
+		b.out[bid] = b.gen
+	}
+	return b.gen
+}
+
+// give puts buffer bid back into the ring if the Buffer of generation gen
+// still holds it: a second Release of one Buffer, or a Release of a stale
+// copy after bid went to a newer Buffer, does nothing.
+func (b *BufferRing) give(bid uint16, gen uint32) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if int(bid) >= len(b.out) || b.out[bid] != gen {
+		return
+	}
+	b.out[bid] = 0
 	if buf := b.pb.Buffer(bid); buf != nil && b.pb.Add(buf[:cap(buf)], bid) == nil {
 		b.pb.Advance(1)
 	}
@@ -76,21 +105,24 @@ func (b *BufferRing) give(bid uint16) {
 
 // Buffer is data the kernel put into a provided buffer. Data is valid until
 // Release, which gives the buffer back to its ring; release every Buffer
-// exactly once (an empty Buffer, from end of file, needs none).
+// (an empty Buffer, from end of file, needs none). Releasing it again, or
+// releasing a copy of it, does nothing.
 type Buffer struct {
 	Data []byte
 	ring *BufferRing
 	id   uint16
+	gen  uint32 // BufferRing.out: which holder of id this is
 }
 
 // ID returns the provided buffer's id.
 func (b Buffer) ID() uint16 { return b.id }
 
-// Release gives the buffer back to its ring; once the ring or its Loop is
-// closed it does nothing.
+// Release gives the buffer back to its ring, once: a second Release of
+// the same Buffer (or of a copy) does nothing, and so does a Release once
+// the ring or its Loop is closed.
 func (b Buffer) Release() {
 	if b.ring != nil {
-		b.ring.give(b.id)
+		b.ring.give(b.id, b.gen)
 	}
 }
 
@@ -105,14 +137,14 @@ func decodeBuffer(c ring.CQE, keep unsafe.Pointer) (Buffer, error) {
 		return Buffer{}, ErrNoBuffer
 	}
 	br.mu.Lock()
+	defer br.mu.Unlock()
 	buf := br.pb.Buffer(id)
-	br.mu.Unlock()
 	if int(c.Res) > len(buf) {
 		// No buffer with that id was ever added (the ring keeps every
 		// buffer it was given, also once unregistered): not ours to read.
 		return Buffer{}, ring.ErrPbufRingClosed
 	}
-	return Buffer{Data: buf[:c.Res], ring: br, id: id}, nil
+	return Buffer{Data: buf[:c.Res], ring: br, id: id, gen: br.take(id)}, nil
 }
 
 func bufferOp(s ring.SQE, br *BufferRing, multishot bool) Op[Buffer] {
