@@ -98,8 +98,8 @@ func Add[T any](c *Chain, op future.Op[T]) Step[T] {
 // errors.Is(err, os.ErrDeadlineExceeded) holds, and a soft link breaks.
 // The timeout must come right after a step; anywhere else Submit fails with
 // ErrTimeoutPlacement. On 6.18 a linked timeout does not fire while its step
-// is blocked inside an io-wq worker (FIFO open, splice from a pipe:
-// kernel-interface.md 7.2 case 14); cancel through the context instead.
+// is blocked inside an io-wq worker (FIFO open, splice from a pipe);
+// cancel through the context instead.
 func (c *Chain) LinkTimeout(s timeout.Spec) *Chain {
 	i := len(c.elems)
 	if c.submitted {

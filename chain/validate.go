@@ -22,7 +22,7 @@ var (
 	ErrTimeoutPlacement = errors.New("chain: linked timeout not right after a step")
 	// ErrDrainSkipSuccess: IOSQE_IO_DRAIN and IOSQE_CQE_SKIP_SUCCESS in one
 	// chain. Once a ring has seen SKIP_SUCCESS the kernel fails drained
-	// requests with EOPNOTSUPP (kernel-interface.md 7.2 case 11).
+	// requests with EOPNOTSUPP (docs/semantics.md, rule 5).
 	ErrDrainSkipSuccess = errors.New("chain: IOSQE_IO_DRAIN mixed with IOSQE_CQE_SKIP_SUCCESS")
 	// ErrSkipSuccessHardlink: IOSQE_CQE_SKIP_SUCCESS on a hard-linked step
 	// (a skip-success last step is linked to the NOP the chain appends).

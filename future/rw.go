@@ -54,7 +54,7 @@ func Writev(fd int, bufs [][]byte, off int64, rwFlags uint32) Op[int] {
 // offIn to fdOut at offOut (-1: the fd's position; required for pipes).
 // flags are SPLICE_F_*; ring.SpliceFFdInFixed makes fdIn a registered file.
 // On 6.18 a splice from an empty pipe blocks in an io-wq worker, where a
-// linked timeout does not cut it off (kernel-interface.md 7.2 case 15).
+// linked timeout does not cut it off; cancel it through the context.
 func Splice(fdIn int, offIn int64, fdOut int, offOut int64, n uint32, flags uint32) Op[int] {
 	var s ring.SQE
 	s.PrepSplice(int32(fdIn), offIn, int32(fdOut), offOut, n, flags)

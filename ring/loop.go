@@ -13,7 +13,7 @@ import (
 // memory the kernel uses reachable until the terminal CQE, and limits the
 // requests in flight to what the CQ can hold.
 //
-// The Loop's invariants are listed in ../shared/DESIGN.md; the files
+// docs/design.md lists the Loop's invariants and their tests; the files
 // loop_*.go each hold one part: admission (credits), slots (user_data to
 // Request), group (link chains and skip-success), submit (SQ side),
 // dispatch (CQ side), shared and owner (the two ways of entering the

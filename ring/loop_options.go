@@ -76,8 +76,8 @@ func WithMode(m LoopMode) LoopOption { return func(c *loopConfig) { c.mode = m }
 // WithLoopSQPoll makes the ring use a kernel SQ polling thread
 // (IORING_SETUP_SQPOLL) that sleeps after idle; submitters then enter only
 // to wake it. Forces shared mode (SQPOLL excludes DEFER_TASKRUN). On a
-// machine with few cores the poller competes with the application
-// (../shared/bench/README.md finding 6), so it is off by default.
+// machine with few cores the poller competes with the application for a
+// CPU (docs/guide.md, "SQPOLL"), so it is off by default.
 func WithLoopSQPoll(idle time.Duration) LoopOption {
 	return func(c *loopConfig) { c.sqPoll, c.sqIdle = true, idle }
 }

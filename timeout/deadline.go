@@ -14,9 +14,9 @@ import (
 // kernel's linked timeout before cancelling from user space. The backstop
 // matters where a linked timeout cannot fire: on 6.18 an operation blocked
 // inside an io-wq worker (FIFO open, splice from an empty pipe) is not cut
-// off by its linked timeout (kernel-interface.md 7.2 case 14). It is a
-// variable so that a program can trade the backstop's latency against
-// spurious user-space cancels on a loaded machine; set it before use.
+// off by its linked timeout. It is a variable so that a program can trade
+// the backstop's latency against spurious user-space cancels on a loaded
+// machine; set it before use.
 var Grace = 100 * time.Millisecond
 
 // deadlineKeep holds the linked timeout's timespec.

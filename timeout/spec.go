@@ -90,7 +90,7 @@ func (s Spec) On(c Clock) Spec {
 // (IORING_TIMEOUT_ETIME_SUCCESS, 5.16): the CQE still says -ETIME, but the
 // next linked operation runs. It only has that effect on a TIMEOUT that is
 // itself a chain step; on a linked timeout the cancelled operation still
-// fails and breaks the chain (kernel-interface.md 7.2 cases 7 and 8b).
+// fails and breaks the chain (docs/semantics.md, rows 7 and 9).
 func (s Spec) ETimeSuccess() Spec {
 	s.etime = true
 	return s
