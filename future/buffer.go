@@ -13,8 +13,11 @@ import (
 // registered on a Loop: count buffers of size bytes that the kernel
 // picks from when a buffer-select receive or read has data. Operations that
 // use it (RecvBuffer, ReadBuffer, RecvMultishot, ReadMultishot) give a
-// Buffer, which goes back to the ring when released. Safe for concurrent
-// use.
+// Buffer, which goes back to the ring when released. A multishot
+// operation ends with ENOBUFS when data arrives while the ring is empty, so
+// size it for the data that can be held at once (by Buffers not yet
+// released and by CQEs not yet ranged over), and release promptly. Safe
+// for concurrent use.
 type BufferRing struct {
 	mu    sync.Mutex
 	loop  *ring.Loop
@@ -187,7 +190,11 @@ func ReadBuffer(fd int, br *BufferRing, n uint32, off int64) Op[Buffer] {
 
 // RecvMultishot is multishot IORING_OP_RECV (6.0): one Buffer per arrival
 // until the peer closes (a final empty Buffer), an error, or a cancel.
-// Range over it with Stream.
+// Range over it with Stream. If data arrives while br has no free buffer
+// (every one held by a Buffer not yet released, or by CQEs not yet
+// ranged over) the kernel ends the stream with ENOBUFS
+// (errors.Is(err, syscall.ENOBUFS)); the data stays in the socket, and a
+// new RecvMultishot, once buffers are released, receives it.
 func RecvMultishot(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 	var s ring.SQE
 	s.PrepRecvMultishot(int32(fd), uint32(msgFlags), groupOf(br))
@@ -196,7 +203,8 @@ func RecvMultishot(fd int, br *BufferRing, msgFlags int) Op[Buffer] {
 
 // ReadMultishot is IORING_OP_READ_MULTISHOT (6.7): one Buffer per read from
 // a pipe or socket-like fd until end of file, an error, or a cancel.
-// Range over it with Stream.
+// Range over it with Stream. Like RecvMultishot it ends with ENOBUFS when
+// data arrives while br has no free buffer; the data stays in the fd.
 func ReadMultishot(fd int, br *BufferRing, off int64) Op[Buffer] {
 	var s ring.SQE
 	s.PrepReadMultishot(int32(fd), 0, off, groupOf(br))
@@ -213,6 +221,8 @@ type recvmsgKeep struct {
 // message, each starting with a struct io_uring_recvmsg_out followed by the
 // name, control and payload sized by msg's namelen and controllen (the
 // kernel's layout; see io_uring_recvmsg_out(3)). Range over it with Stream.
+// Like RecvMultishot it ends with ENOBUFS when a message arrives while br
+// has no free buffer.
 func RecvmsgMultishot(fd int, br *BufferRing, msg *unix.Msghdr, msgFlags int) Op[Buffer] {
 	var s ring.SQE
 	s.PrepRecvmsgMultishot(int32(fd), msg, uint32(msgFlags), groupOf(br))
