@@ -26,7 +26,9 @@ type deadlineKeep struct{ ts ring.Timespec }
 // deadline goes to the kernel as a linked timeout (op|IOSQE_IO_LINK then
 // IORING_OP_LINK_TIMEOUT, submitted as one group), so the kernel cuts the
 // operation off itself, without a cancel round trip; the error then
-// satisfies errors.Is(err, os.ErrDeadlineExceeded). Cancelling ctx
+// satisfies errors.Is(err, os.ErrDeadlineExceeded) and, as with
+// future.Op.Await, errors.Is(err, context.DeadlineExceeded), and
+// errors.As finds the *future.Error with Deadline set. Cancelling ctx
 // (rather than its deadline passing) cancels op from user space as
 // future.Op.Await does. Without a deadline Await is op.Await(ctx, l).
 func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error) {
@@ -76,7 +78,22 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 		return zero, err // the backstop: a deadline error from the Loop
 	}
 	if (c.Res == -int32(syscall.ECANCELED) || c.Res == -int32(syscall.EINTR)) && lerr == nil && lc.Res == -int32(syscall.ETIME) {
-		return zero, &future.Error{Op: op.Opcode(), Errno: future.Errno(c.Res), Deadline: true}
+		return zero, &contextDeadlineError{&future.Error{Op: op.Opcode(), Errno: future.Errno(c.Res), Deadline: true}}
 	}
 	return op.Result(c)
+}
+
+// contextDeadlineError is the error of an operation that the linked
+// timeout made from ctx's deadline cut off: the *future.Error (through
+// Unwrap, for errors.As and the errno), and also context.DeadlineExceeded,
+// as for future.Op.Await and for the user-space backstop, so that a
+// program checking errors.Is(err, context.DeadlineExceeded) sees the same
+// deadline whichever of them ended the wait.
+type contextDeadlineError struct{ err *future.Error }
+
+func (e *contextDeadlineError) Error() string { return e.err.Error() }
+func (e *contextDeadlineError) Unwrap() error { return e.err }
+func (e *contextDeadlineError) Timeout() bool { return true }
+func (e *contextDeadlineError) Is(target error) bool {
+	return target == context.DeadlineExceeded
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
@@ -133,6 +135,18 @@ func TestAwaitContextDeadline(t *testing.T) {
 	var fe *future.Error
 	if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &fe) || !fe.Deadline {
 		t.Errorf("err = %v, want a kernel deadline (*future.Error with Deadline)", err)
+	}
+	// The context's own sentinel too, as future.Op.Await gives for the same
+	// deadline (it did not before: a program moving from Op.Await to
+	// timeout.Await lost its errors.Is(err, context.DeadlineExceeded)).
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, syscall.ECANCELED) {
+		t.Errorf("err = %v: errors.Is context.DeadlineExceeded %v, ECANCELED %v; want both",
+			err, errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ECANCELED))
+	}
+	if fe != nil {
+		if d := cmp.Diff(future.Error{Op: ring.OpRead, Errno: syscall.ECANCELED, Deadline: true}, *fe); d != "" {
+			t.Errorf("*future.Error (-want +got):\n%s", d)
+		}
 	}
 	// Without a deadline it is a plain await; an explicit cancel still works.
 	if _, err := timeout.Await(context.Background(), loop, future.Nop()); err != nil {
