@@ -49,8 +49,8 @@ func (a *admission) tryAcquire(n int64) bool {
 }
 
 // acquire takes n credits, parking until they are free. It fails with
-// ErrClosed when the Loop closes and with the context's error when ctx
-// ends first.
+// ErrClosed when the Loop closes and with the context's error (ctxError)
+// when ctx ends first.
 func (a *admission) acquire(ctx context.Context, n int64) error {
 	if a.tryAcquire(n) {
 		return nil
@@ -73,7 +73,7 @@ func (a *admission) acquire(ctx context.Context, n int64) error {
 		if !w.granted {
 			a.removeLocked(w)
 			a.mu.Unlock()
-			return context.Cause(ctx)
+			return ctxError(ctx) // a deadline matches os.ErrDeadlineExceeded too, as in Wait
 		}
 		a.mu.Unlock()
 	}

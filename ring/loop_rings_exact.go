@@ -91,7 +91,7 @@ func (l *Loop) submitWholeRing(ctx context.Context, reqs []*Request) error {
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return context.Cause(ctx) // as admission waits do
+				return ctxError(ctx) // as admission waits do
 			case <-t.C:
 			}
 			wait = min(2*wait, 5*time.Millisecond)

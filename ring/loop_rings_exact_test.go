@@ -2,6 +2,7 @@ package ring
 
 import (
 	"context"
+	"errors"
 	"syscall"
 	"testing"
 	"time"
@@ -153,7 +154,7 @@ func TestLoopRingsDrainHonoursContext(t *testing.T) {
 			short, stop := context.WithTimeout(ctx, 20*time.Millisecond)
 			err := l.Submit(short, drain)
 			stop()
-			if err != context.DeadlineExceeded {
+			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Submit of a drain while the other ring has a read in flight: %v, want context.DeadlineExceeded", err)
 			}
 			if _, err := pw.Write([]byte("x")); err != nil {

@@ -38,7 +38,7 @@ func TestLoopRingsFillEveryRing(t *testing.T) {
 			tctx, tcancel := context.WithTimeout(ctx, 20*time.Millisecond)
 			err := l.Submit(tctx, nopReq())
 			tcancel()
-			if err != context.DeadlineExceeded {
+			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Submit with every ring full: %v, want context.DeadlineExceeded", err)
 			}
 			if _, err := pw.Write(make([]byte, capacity)); err != nil {

@@ -17,7 +17,9 @@ import (
 //
 // Submit blocks while the Loop has no room (the requests in flight would
 // no longer fit the CQ), honouring ctx; it returns the context's error if
-// ctx ends first. The errors: ErrGroupTooLong (more than MaxGroup
+// ctx ends first (context.Cause(ctx); for a passed deadline an error
+// matching both context.DeadlineExceeded and os.ErrDeadlineExceeded, as
+// Wait gives). The errors: ErrGroupTooLong (more than MaxGroup
 // requests), ErrDanglingLink, ErrSkipSuccessLast, ErrSkipSuccessHardlink
 // (see loop_group.go), ErrRequestBusy (a Request still in flight, or
 // passed twice), a *NotSupportedError for an opcode the kernel lacks, and
