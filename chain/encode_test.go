@@ -78,7 +78,7 @@ func TestValidate(t *testing.T) {
 		max   int
 		want  result
 	}{
-		{"empty", chain.New, 8, result{"empty", 0, -1, "NOP"}},
+		{"empty", chain.New, 8, result{"empty", -1, -1, "NOP"}},
 		{"only a timeout", func() *chain.Chain { return chain.New().LinkTimeout(timeout.After(time.Second)) }, 8,
 			result{"timeout placement", 0, -1, "LINK_TIMEOUT"}},
 		{"two timeouts", func() *chain.Chain {

@@ -23,7 +23,7 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.submitted {
-		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrSubmitted}
+		return chainError(ErrSubmitted)
 	}
 	if l == nil {
 		return future.ErrNilLoop
@@ -125,7 +125,7 @@ func (c *Chain) Wait(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: errNotSubmitted}
+		return chainError(errNotSubmitted)
 	}
 	for k := range c.elems {
 		c.collect(ctx, k)

@@ -39,16 +39,24 @@ var (
 
 // BuildError is a chain that fails validation: which SQE (element index, in
 // submission order), which step, its opcode, and the rule it breaks (one of
-// the Err* sentinels, or the operation's own build error).
+// the Err* sentinels, or the operation's own build error). A rule about the
+// whole chain rather than one element (ErrEmpty, a second Submit's
+// ErrSubmitted, a Wait before Submit) has Elem and Step -1.
 type BuildError struct {
-	Elem int     // SQE index in the chain
-	Step int     // step number, -1 for a misplaced linked timeout
-	Op   ring.Op // opcode of the element
+	Elem int     // SQE index in the chain, -1 for the whole chain
+	Step int     // step number, -1 for a misplaced linked timeout or the whole chain
+	Op   ring.Op // opcode of the element (zero for the whole chain)
 	Err  error   // the rule broken
 }
 
+// chainError is a BuildError about the whole chain.
+func chainError(err error) *BuildError { return &BuildError{Elem: -1, Step: -1, Err: err} }
+
 // Error names the rule and where in the chain it is broken.
 func (e *BuildError) Error() string {
+	if e.Elem < 0 {
+		return e.Err.Error()
+	}
 	s := e.Err.Error() + " (SQE " + strconv.Itoa(e.Elem)
 	if e.Step >= 0 {
 		s += ", step " + strconv.Itoa(e.Step)
@@ -81,7 +89,7 @@ func (c *Chain) Validate(maxSQEs int) error {
 		return c.err
 	}
 	if c.steps == 0 {
-		return &BuildError{Elem: 0, Step: -1, Op: ring.OpNop, Err: ErrEmpty}
+		return chainError(ErrEmpty)
 	}
 	if c.sqeCount() > maxSQEs {
 		last := len(c.elems) - 1
