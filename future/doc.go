@@ -14,4 +14,12 @@
 // lacks fails before submission with a *ring.NotSupportedError naming the
 // kernel that added it. Package chain links ops into one sequence; package
 // timeout makes timers and deadlines ops.
+//
+// Closing a file descriptor does not end the operations in flight on it,
+// as it would for an *os.File or a net.Conn: each holds its own reference
+// to the file, so a read of a pipe or a (multishot) accept stays blocked
+// after close(2). End them first, through their context, Future.Cancel,
+// or CancelFd(fd, ring.CancelAll), then close the fd:
+//
+//	n, err := future.CancelFd(fd, ring.CancelAll).Await(ctx, loop) // n: how many were cancelled
 package future
