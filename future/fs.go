@@ -85,6 +85,8 @@ func Ftruncate(fd int, length int64) Op[struct{}] {
 }
 
 // Openat is IORING_OP_OPENAT (5.6): openat(2); the value is the new fd.
+// flags are passed as given: unlike os.OpenFile, O_CLOEXEC is not added
+// (and AT_FDCWD, not 0, is the current directory).
 func Openat(dirfd int, path string, flags int, mode uint32) Op[FD] {
 	return pathOp(ring.OpOpenat, path, decodeFD, func(s *ring.SQE, p *byte) { s.PrepOpenat(int32(dirfd), p, uint32(flags), mode) })
 }

@@ -13,6 +13,8 @@ import (
 // count is short, which breaks a soft link in a chain.
 
 // Socket is IORING_OP_SOCKET (5.19): socket(2); the value is the new fd.
+// typ is passed as given: add SOCK_CLOEXEC (package net does) to keep the
+// fd from child processes.
 func Socket(domain, typ, protocol int) Op[FD] {
 	var s ring.SQE
 	s.PrepSocket(int32(domain), int32(typ), int32(protocol))
@@ -60,8 +62,9 @@ func Listen(fd int, backlog int) Op[struct{}] {
 	return newOp(s, nil, decodeVoid)
 }
 
-// Accept is IORING_OP_ACCEPT (5.5): accept4(2) with SOCK_* flags; the
-// value is the connection's fd. For many connections use AcceptMultishot.
+// Accept is IORING_OP_ACCEPT (5.5): accept4(2) with SOCK_* flags (pass
+// SOCK_CLOEXEC, as package net does); the value is the connection's fd.
+// For many connections use AcceptMultishot.
 func Accept(fd int, flags int) Op[FD] {
 	var s ring.SQE
 	s.PrepAccept(int32(fd), nil, nil, uint32(flags))

@@ -9,8 +9,10 @@ import (
 // other than the requested length is short, which breaks a soft link in a
 // chain. Registered buffers: .FixedBuffer(index); registered files: .Fixed().
 
-// Read is IORING_OP_READ (5.6): pread(2) into buf at off. buf is kept until
-// the CQE.
+// Read is IORING_OP_READ (5.6): pread(2) into buf at off, or read(2) at
+// the fd's file position, which it advances, when off is -1 (use -1 for
+// pipes and sockets). The value is the byte count, 0 at end of file (not
+// io.EOF). buf is kept until the CQE.
 func Read(fd int, buf []byte, off int64) Op[int] {
 	var s ring.SQE
 	s.PrepRead(int32(fd), buf, off)
@@ -19,7 +21,9 @@ func Read(fd int, buf []byte, off int64) Op[int] {
 	return o
 }
 
-// Write is IORING_OP_WRITE (5.6): pwrite(2) of buf at off.
+// Write is IORING_OP_WRITE (5.6): pwrite(2) of buf at off, or write(2) at
+// the fd's file position when off is -1. The value is the byte count,
+// which may be short.
 func Write(fd int, buf []byte, off int64) Op[int] {
 	var s ring.SQE
 	s.PrepWrite(int32(fd), buf, off)

@@ -182,7 +182,10 @@ type LoopStats struct {
 }
 
 // NewLoop sets up a ring and starts the Loop's goroutine (the reaper in
-// shared mode, the owner in owner mode).
+// shared mode, the owner in owner mode). Close it when done: a Loop that
+// is dropped without Close keeps its rings (their fds and memory) and its
+// goroutines for the life of the process. A program that needs no Loop of
+// its own shares DefaultLoop.
 func NewLoop(opts ...LoopOption) (*Loop, error) {
 	cfg := loopConfig{entries: defaultEntries, mode: ModeAuto, ownerYield: true}
 	for _, o := range opts {
