@@ -37,15 +37,28 @@ type Future[T any] struct {
 // Submit hands the operation to the Loop and returns its Future. A build
 // error, an opcode the kernel lacks (a *ring.NotSupportedError naming it
 // and the kernel that added it) or a closed Loop fail the Future without
-// anything being submitted. Submit blocks while the Loop is full,
-// honouring ctx.
+// anything being submitted, and so does a multishot operation (an
+// *ArgError: range over it with Stream). Submit blocks while the Loop is
+// full, honouring ctx.
 func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
-	o = o.Fresh()
+	o = o.single().Fresh()
 	r, err := o.submit(ctx, l)
 	if err != nil {
 		return &Future[T]{done: true, err: err}
 	}
 	return &Future[T]{req: r, op: o}
+}
+
+// single returns o, or, for a multishot operation, o carrying an
+// *ArgError. A Future has one result: awaiting a multishot op waited for
+// its terminal CQE and dropped every value before it, with what they
+// hold (each CQE of AcceptMultishot a new fd, of RecvMultishot a provided
+// buffer), where Stream hands each one over.
+func (o Op[T]) single() Op[T] {
+	if o.multishot {
+		return o.withErr("multishot operation: range over it with Stream")
+	}
+	return o
 }
 
 // submit prepares a pooled Request with the SQE and kept memory and submits it.
@@ -69,9 +82,10 @@ func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) 
 }
 
 // Await submits the operation and waits for its result: Submit and
-// Future.Await in one call, without allocating a Future.
+// Future.Await in one call, without allocating a Future. A multishot
+// operation fails as in Submit.
 func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
-	o = o.Fresh()
+	o = o.single().Fresh()
 	r, err := o.submit(ctx, l)
 	if err != nil {
 		var zero T
