@@ -511,7 +511,10 @@ var (
 )
 
 // DefaultLoop returns the process-wide Loop, creating it with the default
-// options on first use (and again if it was closed).
+// options on first use (and again if it was closed). It is shared (uringos
+// runs on it), so leave closing it to the end of the program: a Close
+// while others use it fails their operations in flight with ECANCELED and
+// the later ones of Files opened on it with ErrClosed.
 func DefaultLoop() (*Loop, error) {
 	defaultLoopMu.Lock()
 	defer defaultLoopMu.Unlock()
