@@ -217,7 +217,10 @@ func (r *Request) finish() {
 // memory the op uses is never released early; it then returns that CQE
 // together with context.Cause(ctx). A passed deadline gives an error for
 // which both errors.Is(err, context.DeadlineExceeded) and
-// errors.Is(err, os.ErrDeadlineExceeded) hold.
+// errors.Is(err, os.ErrDeadlineExceeded) hold. The CQE is the op's own
+// result, and the op may have succeeded before the cancel reached it: an
+// accept or an open then made a descriptor, which is the caller's to
+// close (package future does that for its operations).
 //
 // A zero-copy send's NOTIF comes once the peer has acknowledged the data:
 // a peer that stops reading postpones it, and Wait with it, whatever ctx
@@ -228,6 +231,13 @@ func (r *Request) finish() {
 //
 // The error is ErrCQEsDropped if the kernel lost CQEs, and ErrNotSubmitted
 // if the Request was never submitted.
+//
+// When the Loop resolves the Request without its terminal CQE (ErrClosed
+// for an abandoned zero-copy send, ErrCQEsDropped, a fatal ring error),
+// Wait returns that error even if ctx ended too, so the context's error
+// always comes with the op's terminal CQE. The CQE is then not the op's
+// result: the zero CQE (its Res 0 is not a descriptor 0), or a zero-copy
+// send's result; Completed tells the two cases apart.
 func (r *Request) Wait(ctx context.Context) (CQE, error) {
 	l := r.loop
 	if l == nil || r.state.Load() == reqIdle {
@@ -263,7 +273,9 @@ func (r *Request) Wait(ctx context.Context) (CQE, error) {
 				l.unlead(&lead)
 			}
 			r.finish()
-			if r.ctxErr != nil {
+			if err == nil && r.ctxErr != nil {
+				// The Loop's error wins: ctx's comes only with the
+				// terminal CQE (TestLoopWaitLoopErrorOverContext).
 				err = r.ctxErr
 			}
 			return res, err

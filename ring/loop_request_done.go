@@ -26,3 +26,21 @@ func (r *Request) Done() bool {
 	}
 	return r.ready(false)
 }
+
+// Completed reports whether the Request ended with its own result: after
+// Wait or Next has returned its terminal result, true if that result is
+// the op's terminal CQE (for an IOSQE_CQE_SKIP_SUCCESS member of a group,
+// the success the Loop inferred), false if the Loop resolved the Request
+// without it: ErrClosed for a zero-copy send whose NOTIF Close gave up
+// on, ErrCQEsDropped, a fatal ring error. In that case the CQE Wait
+// returned is not a result (a zero CQE's Res 0 is not a descriptor 0)
+// and the op may still run in the kernel. Completed is false while the
+// Request is in flight, and after Release or the next Submit.
+//
+// Call it from the goroutine that waited, before it gives the Request
+// back.
+func (r *Request) Completed() bool {
+	// err is written by fail under mu before the waiter read it; the
+	// waiter's finish stored reqDone after that.
+	return r.state.Load() == reqDone && r.err == nil
+}
