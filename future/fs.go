@@ -88,7 +88,7 @@ func Ftruncate(fd int, length int64) Op[struct{}] {
 // flags are passed as given: unlike os.OpenFile, O_CLOEXEC is not added
 // (and AT_FDCWD, not 0, is the current directory).
 func Openat(dirfd int, path string, flags int, mode uint32) Op[FD] {
-	return pathOp(ring.OpOpenat, path, decodeFD, func(s *ring.SQE, p *byte) { s.PrepOpenat(int32(dirfd), p, uint32(flags), mode) })
+	return pathOp(ring.OpOpenat, path, decodeFD, func(s *ring.SQE, p *byte) { s.PrepOpenat(int32(dirfd), p, uint32(flags), mode) }).withMade(madeFD)
 }
 
 // OpenatDirect is IORING_OP_OPENAT (5.15) installing the file as a direct
@@ -101,7 +101,7 @@ func OpenatDirect(dirfd int, path string, flags int, mode uint32, slot uint32) O
 	if slot != ring.FileIndexAlloc {
 		op.decode = decodeSlot(slot)
 	}
-	return op
+	return op.withMade(madeDirect)
 }
 
 // decodeSlot returns a decoder that reports the fixed slot an operation
@@ -133,7 +133,7 @@ func Openat2(dirfd int, path string, how ring.OpenHow) Op[FD] {
 	}
 	k := &openHow{path: p, how: how}
 	s.PrepOpenat2(int32(dirfd), p, &k.how)
-	return newOp(s, unsafe.Pointer(k), decodeFD)
+	return newOp(s, unsafe.Pointer(k), decodeFD).withMade(madeFD)
 }
 
 // Close is IORING_OP_CLOSE (5.6): close(2).

@@ -26,6 +26,7 @@ type Future[T any] struct {
 	// (TestFutureCancelFromAnotherGoroutine).
 	mu    sync.Mutex
 	req   *ring.Request
+	loop  *ring.Loop // req's, for Discard
 	op    Op[T]
 	wait  func(ctx context.Context) (T, error) // a composed future
 	ready func() bool                          // a composed future's Ready; nil: not before Await
@@ -46,7 +47,7 @@ func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
 	if err != nil {
 		return &Future[T]{done: true, err: err}
 	}
-	return &Future[T]{req: r, op: o}
+	return &Future[T]{req: r, loop: l, op: o}
 }
 
 // single returns o, or, for a multishot operation, o carrying an
@@ -91,20 +92,29 @@ func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
 		var zero T
 		return zero, err
 	}
-	return o.await(ctx, r)
+	return o.await(ctx, l, r)
 }
 
 // await waits for r's terminal CQE, gives r back to the pool and decodes.
-func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
+func (o Op[T]) await(ctx context.Context, l *ring.Loop, r *ring.Request) (T, error) {
 	c, err := r.Wait(ctx)
+	completed := r.Completed()
 	r.Release()
-	return o.outcome(c, err)
+	return o.outcome(l, c, err, completed)
 }
 
-// outcome is the value of a terminal CQE that Wait returned with err: err
-// if Wait failed, else the decoded CQE.
-func (o Op[T]) outcome(c ring.CQE, err error) (T, error) {
+// outcome is the value of a terminal CQE that Wait returned with err:
+// err if Wait failed, else the decoded CQE. When the error is ctx's, the
+// CQE is still the op's own (completed), and the op may have succeeded
+// before the cancel reached it: what it created (an accepted or opened
+// fd) is released, since the caller, who gets the error, never sees it.
+// Without a terminal CQE (the Loop failed; the CQE is zero) there is
+// nothing to release, and Res 0 is no descriptor.
+func (o Op[T]) outcome(l *ring.Loop, c ring.CQE, err error, completed bool) (T, error) {
 	if err != nil {
+		if completed {
+			o.Discard(l, c)
+		}
 		var zero T
 		return zero, err
 	}
@@ -115,7 +125,10 @@ func (o Op[T]) outcome(c ring.CQE, err error) (T, error) {
 // cancelled in the kernel (IORING_OP_ASYNC_CANCEL), its terminal CQE is
 // still awaited (its memory stays alive until then), and the error is
 // context.Cause(ctx); a passed deadline also satisfies
-// errors.Is(err, os.ErrDeadlineExceeded).
+// errors.Is(err, os.ErrDeadlineExceeded). If the operation succeeded
+// before the cancel reached it, what it created is released (Discard: an
+// accepted or opened descriptor is closed), so an error means the caller
+// owns nothing new.
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	var zero T
 	if f == nil {
@@ -136,11 +149,12 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	} else {
 		r := f.req
 		c, err := r.Wait(ctx)
+		completed := r.Completed()
 		f.mu.Lock()
 		f.req = nil // from now on Cancel and UserData leave r alone
 		f.mu.Unlock()
 		r.Release()
-		f.val, f.err = f.op.outcome(c, err)
+		f.val, f.err = f.op.outcome(f.loop, c, err, completed)
 	}
 	f.done = true
 	return f.val, f.err

@@ -93,7 +93,7 @@ func FilesUpdate(fds []int32, offset uint32) Op[int] {
 func FixedFdInstall(slot int, flags uint32) Op[FD] {
 	var s ring.SQE
 	s.PrepFixedFdInstall(int32(slot), flags)
-	return newOp(s, nil, decodeFD)
+	return newOp(s, nil, decodeFD).withMade(madeFD)
 }
 
 // ProvideBuffers is IORING_OP_PROVIDE_BUFFERS (5.7): hand n buffers of size
@@ -172,7 +172,7 @@ func Pipe(flags int) Op[[2]FD] {
 	k := new([2]int32)
 	var s ring.SQE
 	s.PrepPipe(k, uint32(flags))
-	op := newOp(s, unsafe.Pointer(k), decodePipe)
+	op := newOp(s, unsafe.Pointer(k), decodePipe).withMade(madeFDPair)
 	op.renew = renewPipe
 	return op
 }
@@ -184,7 +184,7 @@ func PipeDirect(flags int, slot uint32) Op[[2]Direct] {
 	k := new([2]int32)
 	var s ring.SQE
 	s.PrepPipeDirect(k, uint32(flags), slot)
-	op := newOp(s, unsafe.Pointer(k), decodePipeDirect)
+	op := newOp(s, unsafe.Pointer(k), decodePipeDirect).withMade(madeDirectPair)
 	op.renew = renewPipe
 	return op
 }

@@ -18,7 +18,7 @@ import (
 func Socket(domain, typ, protocol int) Op[FD] {
 	var s ring.SQE
 	s.PrepSocket(int32(domain), int32(typ), int32(protocol))
-	return newOp(s, nil, decodeFD)
+	return newOp(s, nil, decodeFD).withMade(madeFD)
 }
 
 // SocketDirect is IORING_OP_SOCKET (5.19) installing the socket as a direct
@@ -31,7 +31,7 @@ func SocketDirect(domain, typ, protocol int, slot uint32) Op[Direct] {
 	if slot != ring.FileIndexAlloc {
 		op.decode = decodeSlot(slot)
 	}
-	return op
+	return op.withMade(madeDirect)
 }
 
 func addrOp(op ring.Op, addr netip.AddrPort, prep func(s *ring.SQE, sa *unix.RawSockaddrAny, n uint32)) Op[struct{}] {
@@ -68,7 +68,7 @@ func Listen(fd int, backlog int) Op[struct{}] {
 func Accept(fd int, flags int) Op[FD] {
 	var s ring.SQE
 	s.PrepAccept(int32(fd), nil, nil, uint32(flags))
-	return newOp(s, nil, decodeFD)
+	return newOp(s, nil, decodeFD).withMade(madeFD)
 }
 
 // AcceptDirect is IORING_OP_ACCEPT (5.15) installing the connection as a
@@ -81,7 +81,7 @@ func AcceptDirect(fd int, flags int, slot uint32) Op[Direct] {
 	if slot != ring.FileIndexAlloc {
 		op.decode = decodeSlot(slot)
 	}
-	return op
+	return op.withMade(madeDirect)
 }
 
 // AcceptMultishot is multishot IORING_OP_ACCEPT (5.19): one CQE per
@@ -89,7 +89,7 @@ func AcceptDirect(fd int, flags int, slot uint32) Op[Direct] {
 func AcceptMultishot(fd int, flags int) Op[FD] {
 	var s ring.SQE
 	s.PrepAcceptMultishot(int32(fd), nil, nil, uint32(flags))
-	op := newOp(s, nil, decodeFD)
+	op := newOp(s, nil, decodeFD).withMade(madeFD)
 	op.multishot = true
 	return op
 }

@@ -33,6 +33,7 @@ type Op[T any] struct {
 	// into the Op would make every Op escape to the heap. nil when the
 	// kernel only reads the kept memory, or it is the caller's.
 	renew func(s ring.SQE, keep unsafe.Pointer) (ring.SQE, unsafe.Pointer)
+	made  made // what a successful CQE creates, which Discard releases
 }
 
 // newOp is the one template every constructor goes through.

@@ -14,7 +14,8 @@ import (
 // the sequence ends after the kernel's terminal CQE (one without
 // IORING_CQE_F_MORE). Breaking out of the loop cancels the operation in the
 // kernel and waits for its terminal CQE before the range statement ends;
-// buffers of CQEs that arrive meanwhile go back to their ring. A panic or
+// what the CQEs that arrive meanwhile created is released (Discard:
+// buffers go back to their ring, accepted fds are closed). A panic or
 // runtime.Goexit in the loop body ends the operation the same way on its
 // way out. If ctx ends, the operation is cancelled the same way and the
 // last value is ctx's error.
@@ -43,7 +44,7 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 						break
 					}
 					if c.Flags&ring.CQEFNotif == 0 {
-						releaseValue(o.Result(c))
+						o.Discard(l, c) // close an accepted fd, give a buffer back
 					}
 				}
 			}
@@ -71,18 +72,5 @@ func (o Op[T]) Stream(ctx context.Context, l *ring.Loop) iter.Seq2[T, error] {
 				return // the deferred drain ends the operation
 			}
 		}
-	}
-}
-
-// releaser is a value holding a resource (a provided buffer).
-type releaser interface{ Release() }
-
-// releaseValue gives back a value's resource when nobody will see it.
-func releaseValue[T any](v T, err error) {
-	if err != nil {
-		return
-	}
-	if rel, ok := any(v).(releaser); ok {
-		rel.Release()
 	}
 }
