@@ -30,7 +30,10 @@ type deadlineKeep struct{ ts ring.Timespec }
 // future.Op.Await, errors.Is(err, context.DeadlineExceeded), and
 // errors.As finds the *future.Error with Deadline set. Cancelling ctx
 // (rather than its deadline passing) cancels op from user space as
-// future.Op.Await does. Without a deadline Await is op.Await(ctx, l).
+// future.Op.Await does. As there, an op that succeeded before the cancel
+// reached it and is returned with an error has what it created released
+// (future.Op.Discard: an opened or accepted fd is closed). Without a
+// deadline Await is op.Await(ctx, l).
 func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error) {
 	var zero T
 	dl, ok := ctx.Deadline()
@@ -68,10 +71,16 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 	})
 	defer stop()
 	c, err := target.Wait(wctx)
+	completed := target.Completed()
 	lc, lerr := lt.Wait(context.WithoutCancel(ctx))
 	target.Release()
 	lt.Release()
 	if err != nil {
+		if completed {
+			// The op's own CQE, dropped with the error: an open or
+			// accept that beat the cancel made a fd nobody will see.
+			op.Discard(l, c)
+		}
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return zero, context.Cause(ctx)
 		}

@@ -1,0 +1,62 @@
+//go:build linux
+
+package timeout_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/timeout"
+	"golang.org/x/sys/unix"
+)
+
+// openFds counts the process's open descriptors (/proc/self/fd).
+func openFds(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents) - 1 // the directory's own descriptor
+}
+
+// TestAwaitCancelledClosesFd: timeout.Await of an open whose context (one
+// with a deadline, so the open goes with a linked timeout) is cancelled
+// before the wait returns the context's error or the fd, and closes the
+// fd it drops. On an owner-mode Loop the submitter only rings the owner,
+// so the wait usually sees the cancelled context and sends a cancel
+// before the owner submits the open, which then succeeds inline and
+// escapes the cancel. Before the fix every round that returned the
+// context's error leaked its fd: 192-195 of 200 rounds, 3 runs.
+func TestAwaitCancelledClosesFd(t *testing.T) {
+	l, err := ring.NewLoop(ring.WithEntries(16), ring.WithMode(ring.ModeOwner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	before := openFds(t)
+	var opened, cancelled int
+	for range 200 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		cancel()
+		fd, err := timeout.Await(ctx, l, future.Openat(unix.AT_FDCWD, "/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0))
+		switch {
+		case err == nil:
+			opened++
+			unix.Close(int(fd))
+		case errors.Is(err, context.Canceled):
+			cancelled++
+		default:
+			t.Fatalf("Await = %d, %v; want a fd or context.Canceled", fd, err)
+		}
+	}
+	t.Logf("%d opened, %d cancelled", opened, cancelled)
+	if after := openFds(t); after != before {
+		t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
+	}
+}
