@@ -12,17 +12,27 @@ import (
 // steps (operations) and linked timeouts, in SQE order. Build it with Add and
 // LinkTimeout, then Submit it to a Loop as one contiguous group. A Chain is
 // used once; it is not safe to build from several goroutines, but once
-// submitted its steps may be awaited from any goroutine.
+// submitted its steps may be awaited from any goroutine, each Await
+// honouring its own context (Step.Await).
 type Chain struct {
 	elems  []elem
 	inline [4]elem // storage for short chains: one allocation per chain
 	steps  int
 	err    error // first building error, returned by Validate and Submit
 
-	mu        sync.Mutex // serialises waits on the requests
-	finalized bool       // the trailing NOP (if any) has been added
+	// mu guards the chain's state after Submit. It is not held while a
+	// goroutine waits in the kernel for an element (collect): an Await of
+	// one step used to wait for the lock, and so ignore its context, for
+	// as long as another goroutine waited for another step
+	// (TestStepAwaitHonoursOwnContext).
+	mu        sync.Mutex
+	finalized bool // the trailing NOP (if any) has been added
 	submitted bool
 	waited    int // elements whose terminal CQE has been collected
+	// changed, if not nil, is closed (and cleared) when an element's
+	// wait ends: goroutines that need an element another goroutine waits
+	// for wait on it, or on their context. Made only when one does.
+	changed   chan struct{}
 	reqs      []*ring.Request
 	reqInline [4]*ring.Request
 }
@@ -44,11 +54,12 @@ type elem struct {
 	internal  bool // a NOP the chain adds after a skip-success last step
 
 	// After submission.
-	req   *ring.Request
-	cqe   ring.CQE
-	synth bool  // the Loop resolved the element without a CQE (skip-success)
-	werr  error // the wait ended without a CQE value (context, closed loop)
-	done  bool
+	req     *ring.Request
+	cqe     ring.CQE
+	synth   bool  // the Loop resolved the element without a CQE (skip-success)
+	werr    error // the wait ended without a CQE value (context, closed loop)
+	done    bool
+	waiting bool // a goroutine waits for the element's CQE (collect), without mu
 }
 
 // New returns an empty chain.

@@ -61,13 +61,42 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	return nil
 }
 
-// collect waits for the terminal CQE of element i (under c.mu).
-func (c *Chain) collect(ctx context.Context, i int) {
+// collect waits for the terminal CQE of element i. It is called with c.mu
+// held and returns with it held, but does not hold it while it waits: in
+// the kernel (Request.Wait, which cancels the chain there if ctx ends
+// first), or, if another goroutine waits for element i already, for that
+// goroutine to finish. That second wait ends with ctx, and collect then
+// reports false, leaving the element to the other goroutine (the Loop
+// keeps the chain's memory until the terminal CQEs either way).
+func (c *Chain) collect(ctx context.Context, i int) bool {
 	e := &c.elems[i]
-	if e.done || e.req == nil {
-		return
+	for e.waiting {
+		if c.changed == nil {
+			c.changed = make(chan struct{})
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			c.mu.Lock()
+			return false
+		}
+		c.mu.Lock()
 	}
-	cqe, err := e.req.Wait(ctx)
+	if e.done || e.req == nil {
+		return true
+	}
+	e.waiting = true
+	req := e.req
+	c.mu.Unlock()
+	cqe, err := req.Wait(ctx)
+	c.mu.Lock()
+	e.waiting = false
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
 	e.cqe, e.done = cqe, true
 	if err != nil {
 		e.werr = err
@@ -84,6 +113,7 @@ func (c *Chain) collect(ctx context.Context, i int) {
 			c.elems[k].req = nil
 		}
 	}
+	return true
 }
 
 // result waits for what step element i's classification needs and
@@ -94,16 +124,20 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 	if !c.submitted {
 		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: errNotSubmitted}}
 	}
-	c.collect(ctx, i)
+	if !c.collect(ctx, i) {
+		return gaveUp(ctx)
+	}
 	e := &c.elems[i]
 	if e.werr == nil && (e.cqe.Res == -int32(syscall.ECANCELED) || e.cqe.Res == -int32(syscall.EINTR)) {
 		// Was it the step's own linked timeout or an earlier step? Those
 		// have completed (links run in order), so waiting for them is brief.
 		for k := 0; k < i; k++ {
-			c.collect(ctx, k)
+			if !c.collect(ctx, k) {
+				return gaveUp(ctx)
+			}
 		}
-		if e.lt >= 0 {
-			c.collect(ctx, e.lt)
+		if e.lt >= 0 && !c.collect(ctx, e.lt) {
+			return gaveUp(ctx)
 		}
 		if r := c.classify(i); r.Outcome != Cancelled || r.By >= 0 {
 			return r
@@ -111,16 +145,25 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 		// No cause before it: a failure at submission fails the whole
 		// chain, so look at the steps after it too.
 		for k := i + 1; k < len(c.elems); k++ {
-			c.collect(ctx, k)
+			if !c.collect(ctx, k) {
+				return gaveUp(ctx)
+			}
 		}
 	}
 	return c.classify(i)
 }
 
+// gaveUp is the Result of a step whose outcome is not known because ctx
+// ended while another goroutine waited for a CQE it needs (collect).
+func gaveUp(ctx context.Context) Result {
+	return Result{Outcome: Pending, By: -1, Err: ring.ContextError(ctx)}
+}
+
 // Wait waits for every SQE of the chain and returns nil if every step
 // completed, else the error of the step that broke the chain (a
 // *ShortError for a short transfer), or of the first step that did not
-// complete.
+// complete. If ctx ends first, the error is the context's, as for
+// Step.Await.
 func (c *Chain) Wait(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -128,7 +171,9 @@ func (c *Chain) Wait(ctx context.Context) error {
 		return chainError(errNotSubmitted)
 	}
 	for k := range c.elems {
-		c.collect(ctx, k)
+		if !c.collect(ctx, k) {
+			return ring.ContextError(ctx)
+		}
 	}
 	var first error
 	for i := range c.elems {
@@ -161,7 +206,9 @@ func (c *Chain) Results(ctx context.Context) []Result {
 	return out
 }
 
-// Result waits for this step's outcome and returns it.
+// Result waits for this step's outcome and returns it. If ctx ends while
+// another goroutine waits for a CQE the outcome needs, the outcome is
+// Pending and Err is the context's error (see Await).
 func (s Step[T]) Result(ctx context.Context) Result {
 	if s.i < 0 {
 		return Result{Outcome: Pending, By: -1, Err: s.c.err}
@@ -174,6 +221,14 @@ func (s Step[T]) Result(ctx context.Context) Result {
 // else the error saying why it did not: a deadline (its linked timeout
 // fired; errors.Is(err, os.ErrDeadlineExceeded)), a *CancelledError naming
 // the step that broke the chain, or the context's error.
+//
+// If ctx ends while Await itself waits in the kernel, the chain is
+// cancelled there (the Loop cancels the step that runs) and Await returns
+// once the CQE has come, with the context's error. If ctx ends while
+// another goroutine waits for a CQE that this step's outcome needs (the
+// same step, or an earlier one), Await returns the context's error at
+// once and leaves the operation to that goroutine; as everywhere, the
+// Loop keeps the chain's memory until the terminal CQEs.
 func (s Step[T]) Await(ctx context.Context) (T, error) {
 	var zero T
 	if s.i < 0 {

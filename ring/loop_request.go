@@ -440,6 +440,13 @@ func (r *Request) Cancel() {
 	l.cancel(r)
 }
 
+// ContextError is the error Wait returns for a context that has ended:
+// context.Cause(ctx), wrapped so that a passed deadline also matches
+// os.ErrDeadlineExceeded. It is for code that stops waiting for a
+// Request without calling Wait (another goroutine waits for it), such as
+// package chain, so that its callers see the error Wait would give.
+func ContextError(ctx context.Context) error { return ctxError(ctx) }
+
 // ctxError is context.Cause(ctx), wrapped so that a deadline also matches
 // os.ErrDeadlineExceeded.
 func ctxError(ctx context.Context) error {
