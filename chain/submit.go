@@ -58,6 +58,7 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 		return err
 	}
 	c.submitted = true
+	c.loop = l
 	return nil
 }
 
@@ -91,6 +92,12 @@ func (c *Chain) collect(ctx context.Context, i int) bool {
 	req := e.req
 	c.mu.Unlock()
 	cqe, err := req.Wait(ctx)
+	if err != nil && !e.skip && e.discard != nil && req.Completed() {
+		// The step's own CQE, dropped for the error: an open or accept
+		// that beat the cancel made a descriptor nobody will see. (A
+		// skip-success step's res 0 may be the Loop's, not a fd.)
+		e.discard(c.loop, cqe)
+	}
 	c.mu.Lock()
 	e.waiting = false
 	if c.changed != nil {
@@ -228,7 +235,10 @@ func (s Step[T]) Result(ctx context.Context) Result {
 // another goroutine waits for a CQE that this step's outcome needs (the
 // same step, or an earlier one), Await returns the context's error at
 // once and leaves the operation to that goroutine; as everywhere, the
-// Loop keeps the chain's memory until the terminal CQEs.
+// Loop keeps the chain's memory until the terminal CQEs. A step that
+// succeeded before the cancel reached it, and whose result is dropped for
+// the context's error, has what it made released (future.Op.Discard: an
+// opened or accepted fd is closed, a direct descriptor's slot too).
 func (s Step[T]) Await(ctx context.Context) (T, error) {
 	var zero T
 	if s.i < 0 {
