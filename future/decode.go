@@ -21,6 +21,12 @@ type Direct int
 // decodeInt returns res: a byte count, a mask, a count.
 func decodeInt(c ring.CQE, _ unsafe.Pointer) (int, error) { return int(c.Res), nil }
 
+// decodeZero ignores the CQE: the value of a Custom op without a decoder.
+func decodeZero[T any](ring.CQE, unsafe.Pointer) (T, error) {
+	var zero T
+	return zero, nil
+}
+
 // decodeVoid ignores res: the operation's success is its whole value.
 func decodeVoid(ring.CQE, unsafe.Pointer) (struct{}, error) { return struct{}{}, nil }
 

@@ -79,6 +79,12 @@ var ErrNilFuture = errors.New("future: nil or zero Future")
 // ErrNilLoop is returned when an operation is submitted to a nil Loop.
 var ErrNilLoop = errors.New("future: nil Loop")
 
+// ErrZeroOp is the error of the zero Op, which no constructor made (it
+// has no opcode of its own and no way to decode a CQE): Err returns it,
+// and submitting the Op (Await, Submit, Stream, package chain) fails with
+// it without submitting anything.
+var ErrZeroOp = errors.New("future: zero Op")
+
 // ErrSeveralRings was returned by NewBufferRing for a Loop made
 // WithRings(n > 1), before such a Loop kept buffer groups on one of its
 // rings (ring.Loop.DoBufferGroup). Nothing returns it any more.

@@ -64,8 +64,8 @@ func (o Op[T]) single() Op[T] {
 
 // submit prepares a pooled Request with the SQE and kept memory and submits it.
 func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) {
-	if o.err != nil {
-		return nil, o.err
+	if err := o.Err(); err != nil {
+		return nil, err
 	}
 	if l == nil {
 		return nil, ErrNilLoop

@@ -59,3 +59,45 @@ func TestNilBufferRing(t *testing.T) {
 		})
 	}
 }
+
+// TestZeroOp: the zero Op, which no constructor made, reports
+// ErrZeroOp from Err, and Await, Submit, Stream and Result fail with it
+// without submitting anything; a Custom op without a Decode has T's zero
+// value. Before the fix the zero Op was submitted as a NOP and decoding
+// its CQE panicked (a nil decoder), as did a Custom op without Decode.
+func TestZeroOp(t *testing.T) {
+	ctx := context.Background()
+	var op future.Op[int]
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("the zero Op panicked: %v", p)
+			}
+		}()
+		if err := op.Err(); !errors.Is(err, future.ErrZeroOp) {
+			t.Errorf("Err = %v, want ErrZeroOp", err)
+		}
+		if _, err := op.Await(ctx, loop); !errors.Is(err, future.ErrZeroOp) {
+			t.Errorf("Await = %v, want ErrZeroOp", err)
+		}
+		if _, err := op.Submit(ctx, loop).Await(ctx); !errors.Is(err, future.ErrZeroOp) {
+			t.Errorf("Submit(...).Await = %v, want ErrZeroOp", err)
+		}
+		var errs []error
+		for _, err := range op.Stream(ctx, loop) {
+			errs = append(errs, err)
+		}
+		if len(errs) != 1 || !errors.Is(errs[0], future.ErrZeroOp) {
+			t.Errorf("Stream yielded %v, want ErrZeroOp once", errs)
+		}
+		if _, err := op.Result(ring.CQE{}); !errors.Is(err, future.ErrZeroOp) {
+			t.Errorf("Result = %v, want ErrZeroOp", err)
+		}
+		var nop ring.SQE
+		nop.PrepNop()
+		v, err := future.Custom(future.Raw[int]{SQE: nop, Expect: -1}).Await(ctx, loop)
+		if v != 0 || err != nil {
+			t.Errorf("Custom NOP without Decode = %d, %v; want 0, nil", v, err)
+		}
+	}()
+}

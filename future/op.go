@@ -49,7 +49,8 @@ type Raw[T any] struct {
 	// Keep points at the memory the kernel reads or writes (nil if none);
 	// it is kept reachable until the terminal CQE and passed to Decode.
 	Keep unsafe.Pointer
-	// Decode turns a CQE with res >= 0 (or res == -OKErrno) into the value.
+	// Decode turns a CQE with res >= 0 (or res == -OKErrno) into the value;
+	// nil: the value is T's zero value.
 	Decode func(c ring.CQE, keep unsafe.Pointer) (T, error)
 	// Expect is the result of a complete transfer (the requested length),
 	// or -1 when the operation has none. Any other non-negative result is
@@ -68,6 +69,9 @@ type Raw[T any] struct {
 // constructor here; it allocates nothing itself.
 func Custom[T any](r Raw[T]) Op[T] {
 	r.SQE.Flags &^= linkFlags
+	if r.Decode == nil {
+		r.Decode = decodeZero[T] // only the zero Op has no decoder (ErrZeroOp)
+	}
 	return Op[T]{sqe: r.SQE, keep: r.Keep, decode: r.Decode, expect: r.Expect, okErrno: r.OKErrno, multishot: r.Multishot}
 }
 
@@ -92,8 +96,14 @@ func (o Op[T]) Keep() any {
 }
 
 // Err returns the error found while building the operation (a bad
-// argument), or nil. Submitting an Op with an error fails with that error.
-func (o Op[T]) Err() error { return o.err }
+// argument), ErrZeroOp for the zero Op, or nil. Submitting an Op with an
+// error fails with that error.
+func (o Op[T]) Err() error {
+	if o.decode == nil && o.err == nil {
+		return ErrZeroOp
+	}
+	return o.err
+}
 
 // Multishot reports whether the operation posts several CQEs (a stream).
 func (o Op[T]) Multishot() bool { return o.multishot }
@@ -124,6 +134,10 @@ func (o Op[T]) Fresh() Op[T] {
 // becomes an *Error naming the opcode (except the errno the operation
 // counts as success, ETIME for a fired TIMEOUT).
 func (o Op[T]) Result(c ring.CQE) (T, error) {
+	if o.decode == nil {
+		var zero T
+		return zero, ErrZeroOp
+	}
 	if c.Res < 0 && (o.okErrno == 0 || Errno(c.Res) != o.okErrno) {
 		var zero T
 		return zero, NewError(o.sqe.Opcode, c.Res)
