@@ -86,8 +86,14 @@ type Step[T any] struct {
 
 // Add appends op as the next step of c and returns its handle. A step is
 // soft-linked (IOSQE_IO_LINK) to the step after it unless HardLink is set;
-// the last step is linked to nothing.
+// the last step is linked to nothing. An op with an error (Op.Err: a bad
+// argument, the zero Op's future.ErrZeroOp) is a build error Submit
+// returns; Add to a nil Chain returns a Step whose Await gives
+// ErrNilChain.
 func Add[T any](c *Chain, op future.Op[T]) Step[T] {
+	if c == nil {
+		return Step[T]{i: -1, op: op} // its Await and Result give ErrNilChain
+	}
 	op = op.Fresh() // result memory of the step's own, should op be added twice
 	i := len(c.elems)
 	if c.submitted {
@@ -121,6 +127,9 @@ func Add[T any](c *Chain, op future.Op[T]) Step[T] {
 // is blocked inside an io-wq worker (FIFO open, splice from a pipe);
 // cancel through the context instead.
 func (c *Chain) LinkTimeout(s timeout.Spec) *Chain {
+	if c == nil {
+		return nil
+	}
 	i := len(c.elems)
 	if c.submitted {
 		c.fail(i, ring.OpLinkTimeout, ErrSubmitted, "")
@@ -137,11 +146,21 @@ func (c *Chain) LinkTimeout(s timeout.Spec) *Chain {
 }
 
 // Len returns the number of SQEs the chain submits (steps and linked
-// timeouts).
-func (c *Chain) Len() int { return c.sqeCount() }
+// timeouts); 0 for a nil Chain.
+func (c *Chain) Len() int {
+	if c == nil {
+		return 0
+	}
+	return c.sqeCount()
+}
 
-// Steps returns the number of steps.
-func (c *Chain) Steps() int { return c.steps }
+// Steps returns the number of steps; 0 for a nil Chain.
+func (c *Chain) Steps() int {
+	if c == nil {
+		return 0
+	}
+	return c.steps
+}
 
 // HardLink makes the link from this step to the next a hard link
 // (IOSQE_IO_HARDLINK, 5.5): the next step runs even if this one fails at
@@ -179,9 +198,10 @@ func (s Step[T]) SkipSuccess() Step[T] {
 	return s
 }
 
-// Index returns the step's number in its chain (0 for the first step).
+// Index returns the step's number in its chain (0 for the first step), or
+// -1 for a Step that is not in one.
 func (s Step[T]) Index() int {
-	if s.i < 0 {
+	if s.i < 0 || s.c == nil {
 		return -1
 	}
 	return s.c.elems[s.i].step

@@ -15,6 +15,9 @@ import (
 // is full, honouring ctx. A second Submit, also a concurrent one, fails
 // with ErrSubmitted.
 func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
+	if c == nil {
+		return ErrNilChain
+	}
 	// Under mu: two Submits at once both passed the submitted check and
 	// filled the one request array together (TestSubmitConcurrently);
 	// now the second waits and gets ErrSubmitted. Step.Await and Wait
@@ -129,7 +132,7 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: errNotSubmitted}}
+		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ring.ErrNotSubmitted}}
 	}
 	if !c.collect(ctx, i) {
 		return gaveUp(ctx)
@@ -172,10 +175,13 @@ func gaveUp(ctx context.Context) Result {
 // complete. If ctx ends first, the error is the context's, as for
 // Step.Await.
 func (c *Chain) Wait(ctx context.Context) error {
+	if c == nil {
+		return ErrNilChain
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return chainError(errNotSubmitted)
+		return chainError(ring.ErrNotSubmitted)
 	}
 	for k := range c.elems {
 		if !c.collect(ctx, k) {
@@ -199,8 +205,12 @@ func (c *Chain) Wait(ctx context.Context) error {
 	return first
 }
 
-// Results waits like Wait and returns every step's Result, in step order.
+// Results waits like Wait and returns every step's Result, in step order;
+// nil for a nil Chain.
 func (c *Chain) Results(ctx context.Context) []Result {
+	if c == nil {
+		return nil
+	}
 	c.Wait(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -217,6 +227,9 @@ func (c *Chain) Results(ctx context.Context) []Result {
 // another goroutine waits for a CQE the outcome needs, the outcome is
 // Pending and Err is the context's error (see Await).
 func (s Step[T]) Result(ctx context.Context) Result {
+	if s.c == nil {
+		return Result{Outcome: Pending, By: -1, Err: ErrNilChain}
+	}
 	if s.i < 0 {
 		return Result{Outcome: Pending, By: -1, Err: s.c.err}
 	}
@@ -241,6 +254,9 @@ func (s Step[T]) Result(ctx context.Context) Result {
 // opened or accepted fd is closed, a direct descriptor's slot too).
 func (s Step[T]) Await(ctx context.Context) (T, error) {
 	var zero T
+	if s.c == nil {
+		return zero, ErrNilChain
+	}
 	if s.i < 0 {
 		return zero, s.c.err
 	}

@@ -85,6 +85,9 @@ func (c *Chain) fail(elem int, op ring.Op, err error, _ string) {
 // returns the first broken rule as a *BuildError, or nil. Submit calls it;
 // it writes no SQE.
 func (c *Chain) Validate(maxSQEs int) error {
+	if c == nil {
+		return ErrNilChain
+	}
 	if c.err != nil {
 		return c.err
 	}
@@ -155,5 +158,8 @@ func (c *Chain) finalize() {
 	c.finalized = true
 }
 
-// errNotSubmitted: a step or chain awaited before Submit.
-var errNotSubmitted = errors.New("chain: not submitted")
+// ErrNilChain is the error of a nil *Chain: Add to one returns a Step
+// whose Await and Result give it, as do Submit, Validate and Wait on it.
+// (A step or chain awaited before Submit gives a *BuildError wrapping
+// ring.ErrNotSubmitted.)
+var ErrNilChain = errors.New("chain: nil Chain")
