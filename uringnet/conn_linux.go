@@ -133,8 +133,12 @@ func (c *Conn) run(r *ring.Request, buf []byte, wc waitCtx, d *deadline) (int32,
 	}
 	cqe, err := r.Wait(wc)
 	r.Buf = nil
-	if err != nil && !wc.ended() {
-		return 0, err // the Loop failed or closed
+	if err != nil && !r.Completed() {
+		// The Loop failed or closed: no result, whatever wc did. Wait's
+		// CQE is then not the op's (a zero CQE's res 0 read as the
+		// peer's EOF: TestReadDeadlineOnBrokenLoop). An error with the
+		// op's own CQE is wc's.
+		return 0, err
 	}
 	if cqe.Res < 0 && wc.ended() && isCancel(cqe.Res) {
 		return 0, d.reason()

@@ -1,0 +1,92 @@
+//go:build linux
+
+package uringnet_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/uringkit/uring/ring"
+	"github.com/uringkit/uring/uringnet"
+	"golang.org/x/sys/unix"
+)
+
+// TestReadDeadlineOnBrokenLoop: a RecvDirect Read blocked in the kernel
+// whose deadline passes after its Loop broke (every io_uring_enter fails
+// with EOPNOTSUPP, so the read's cancel cannot go in and the Loop fails
+// the read without a CQE) returns the Loop's error, not io.EOF. Before
+// the fix the conn took the zero CQE that came with the error for the
+// read's result: 0 bytes, which Read reports as the peer's EOF.
+func TestReadDeadlineOnBrokenLoop(t *testing.T) {
+	needUring(t)
+	l, err := ring.NewLoop(ring.WithMode(ring.ModeShared), ring.WithSpin(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := &uringnet.Config{Loop: l, Recv: uringnet.RecvDirect}
+	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := cfg.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := c.Read(make([]byte, 8))
+		done <- result{n, err}
+	}()
+	// The read is in the kernel once its goroutine waits below run.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		if strings.Contains(string(buf), "uringnet.(*Conn).run") && strings.Contains(string(buf), "ring.(*Request).Wait") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the Read never waited for its recv")
+		}
+	}
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetReadDeadline(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var got result
+	select {
+	case got = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Read still blocked after the deadline on a broken Loop")
+	}
+	var oe *net.OpError
+	if got.n != 0 || errors.Is(got.err, io.EOF) || !errors.Is(got.err, syscall.EOPNOTSUPP) || !errors.As(got.err, &oe) || oe.Op != "read" {
+		t.Errorf("Read = %d, %v; want 0 and a read *net.OpError with the Loop's EOPNOTSUPP", got.n, got.err)
+	}
+}
