@@ -132,7 +132,7 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ring.ErrNotSubmitted}}
+		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrNotSubmitted}}
 	}
 	if !c.collect(ctx, i) {
 		return gaveUp(ctx)
@@ -181,7 +181,7 @@ func (c *Chain) Wait(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return chainError(ring.ErrNotSubmitted)
+		return chainError(ErrNotSubmitted)
 	}
 	for k := range c.elems {
 		if !c.collect(ctx, k) {

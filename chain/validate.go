@@ -35,7 +35,17 @@ var (
 	ErrMultishot = errors.New("chain: multishot operation in a chain")
 	// ErrSubmitted: the chain was changed or submitted after Submit.
 	ErrSubmitted = errors.New("chain: already submitted")
+	// ErrNotSubmitted: a step or the chain was awaited before Submit.
+	// errors.Is matches it with ring.ErrNotSubmitted too.
+	ErrNotSubmitted error = notSubmitted{}
 )
+
+// notSubmitted is ErrNotSubmitted: its own message, matching
+// ring.ErrNotSubmitted too.
+type notSubmitted struct{}
+
+func (notSubmitted) Error() string        { return "chain: not submitted" }
+func (notSubmitted) Is(target error) bool { return target == ring.ErrNotSubmitted }
 
 // BuildError is a chain that fails validation: which SQE (element index, in
 // submission order), which step, its opcode, and the rule it breaks (one of
@@ -161,5 +171,5 @@ func (c *Chain) finalize() {
 // ErrNilChain is the error of a nil *Chain: Add to one returns a Step
 // whose Await and Result give it, as do Submit, Validate and Wait on it.
 // (A step or chain awaited before Submit gives a *BuildError wrapping
-// ring.ErrNotSubmitted.)
+// ErrNotSubmitted.)
 var ErrNilChain = errors.New("chain: nil Chain")
