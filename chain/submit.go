@@ -12,8 +12,10 @@ import (
 // its SQEs are published together and never interleaved with other
 // goroutines' SQEs. On a validation error (a *BuildError) nothing is
 // written; a nil Loop is future.ErrNilLoop. Submit blocks while the Loop
-// is full, honouring ctx. A second Submit, also a concurrent one, fails
-// with ErrSubmitted.
+// is full, honouring ctx; a ctx that has ended already submits nothing
+// and gives its error (errors.Is matches os.ErrDeadlineExceeded for a
+// passed deadline), leaving the chain unsubmitted. A second Submit, also
+// a concurrent one, fails with ErrSubmitted.
 func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	if c == nil {
 		return ErrNilChain
@@ -33,6 +35,10 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	}
 	if err := c.Validate(l.MaxGroup()); err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		// Ended already: submit nothing (the chain stays unsubmitted).
+		return ring.ContextError(ctx)
 	}
 	c.finalize()
 	n := len(c.elems)

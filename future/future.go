@@ -38,9 +38,10 @@ type Future[T any] struct {
 // Submit hands the operation to the Loop and returns its Future. A build
 // error, an opcode the kernel lacks (a *ring.NotSupportedError naming it
 // and the kernel that added it) or a closed Loop fail the Future without
-// anything being submitted, and so does a multishot operation (an
-// *ArgError: range over it with Stream). Submit blocks while the Loop is
-// full, honouring ctx.
+// anything being submitted, and so do a multishot operation (an
+// *ArgError: range over it with Stream) and a ctx that has ended already
+// (its error, as Await gives it). Submit blocks while the Loop is full,
+// honouring ctx.
 func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
 	o = o.single().Fresh()
 	r, err := o.submit(ctx, l)
@@ -70,6 +71,12 @@ func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) 
 	if l == nil {
 		return nil, ErrNilLoop
 	}
+	if ctx.Err() != nil {
+		// Ended already: submit nothing, as a read with data waiting
+		// would succeed, and consume the data, for a caller who has
+		// given up (TestEndedContextSubmitsNothing).
+		return nil, ring.ContextError(ctx)
+	}
 	r := ring.NewRequest()
 	r.SQE = o.sqe
 	if o.keep != nil {
@@ -84,7 +91,7 @@ func (o Op[T]) submit(ctx context.Context, l *ring.Loop) (*ring.Request, error) 
 
 // Await submits the operation and waits for its result: Submit and
 // Future.Await in one call, without allocating a Future. A multishot
-// operation fails as in Submit.
+// operation, and a ctx that has ended already, fail as in Submit.
 func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
 	o = o.single().Fresh()
 	r, err := o.submit(ctx, l)

@@ -32,7 +32,8 @@ type deadlineKeep struct{ ts ring.Timespec }
 // (rather than its deadline passing) cancels op from user space as
 // future.Op.Await does. As there, an op that succeeded before the cancel
 // reached it and is returned with an error has what it created released
-// (future.Op.Discard: an opened or accepted fd is closed). Without a
+// (future.Op.Discard: an opened or accepted fd is closed). A ctx that
+// has ended already submits nothing and gives its error. Without a
 // deadline Await is op.Await(ctx, l).
 func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error) {
 	var zero T
@@ -45,6 +46,9 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 	}
 	if l == nil {
 		return zero, future.ErrNilLoop
+	}
+	if ctx.Err() != nil {
+		return zero, ring.ContextError(ctx) // passed already: submit nothing, as op.Await
 	}
 	op = op.Fresh() // result memory of this submission's own
 	s := After(time.Until(dl))
