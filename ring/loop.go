@@ -141,6 +141,9 @@ type Loop struct {
 	spill  *spillState // WithSpillRings: whether requests spread now (loop_spill.go)
 	meter  *spillMeter // a ring of a WithSpillRings Loop: its enter time
 	exact  exactState  // WithRings: drains and count timeouts (loop_rings_exact.go)
+
+	_     cacheLinePad
+	pbufs pbufTracker // buffer-select requests and unregistered provided-buffer rings (loop_pbuf_release.go)
 }
 
 // loopCounters are the Stats counters, updated with atomics.
@@ -334,6 +337,7 @@ func (l *Loop) Do(fn func(r *Ring) error) error {
 	if l.shards != nil {
 		return l.doSharded(fn)
 	}
+	fn = l.retiring(fn) // the Loop takes over the provided-buffer rings fn unregisters
 	if l.mode == ModeOwner {
 		if l.closing.Load() {
 			return ErrClosed

@@ -57,16 +57,22 @@ var kept struct {
 	mem []keptMem
 }
 
-// keptMem is what one request's SQE may point into.
+// keptMem is what one request's SQE may point into, and for a request
+// with IOSQE_BUFFER_SELECT its cohort, through which the provided-buffer
+// rings it may have taken a buffer from (loop_pbuf_release.go).
 type keptMem struct {
 	buf  []byte
 	keep any
+	sel  *pbufCohort
 }
 
-// keepForever keeps what r references for the kernel (Buf, Keep)
-// reachable for the life of the process.
+// keepForever keeps what r references for the kernel (Buf, Keep, and the
+// provided buffers it may have taken) reachable for the life of the
+// process. r's cohort stays counted: the rings of its group unregistered
+// from now on are kept with it.
 func keepForever(r *Request) {
 	kept.mu.Lock()
-	kept.mem = append(kept.mem, keptMem{r.Buf, r.Keep})
+	kept.mem = append(kept.mem, keptMem{r.Buf, r.Keep, r.sel})
 	kept.mu.Unlock()
+	r.sel = nil
 }

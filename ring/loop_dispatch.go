@@ -121,6 +121,9 @@ func (l *Loop) dispatch(c *CQE) {
 // resolve unbinds r's slot and queues its terminal CQE for deliverResolved,
 // which the reap that called it runs once its batch is dispatched.
 func (l *Loop) resolve(r *Request, c CQE) {
+	if r.sel != nil {
+		l.pbufs.done(r) // the buffer it took is free (loop_pbuf_release.go)
+	}
 	l.slots.unbind(r.ud, &l.freed)
 	l.cseq++ // counts for Stats (completedCount): no atomic per CQE
 	r.cseq = l.cseq

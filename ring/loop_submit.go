@@ -91,6 +91,9 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 		sqe := l.ring.nextSQE() // 16-byte CQE, 64-byte SQE rings only (ringOptions)
 		*sqe = r.SQE
 		sqe.UserData = ud
+		if r.SQE.Flags&SQEBufferSelect != 0 {
+			l.pbufs.selecting(r) // before the tail store publishes it (loop_pbuf_release.go)
+		}
 	}
 	// Bind only now: the dispatcher may resolve any member of a group on
 	// the CQE of any other (loop_group.go rules 1-3), reading its ud and

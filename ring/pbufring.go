@@ -24,8 +24,10 @@ import (
 // published with an atomic store.
 
 // PbufRing is one registered provided-buffer ring. It owns the ring memory
-// and keeps every buffer added to it reachable (by buffer id) as long as
-// its Ring is reachable, also after UnregisterPbufRing. Its methods are
+// and keeps every buffer added to it reachable (by buffer id) for as long
+// as it is reachable itself; its Ring keeps it while it is registered, and
+// after UnregisterPbufRing for as long as a request may still use its
+// buffers (see UnregisterPbufRing). Its methods are
 // safe for concurrent use, also with the unregistration or the Close of
 // its Ring or Loop, which unmap the ring memory: an Add after that is
 // refused (ErrPbufRingClosed). A program that gives buffers back from
@@ -112,9 +114,16 @@ func (r *Ring) RegisterPbufRing(bgid uint16, entries uint32, flags uint16) (*Pbu
 // (IORING_UNREGISTER_PBUF_RING, 5.19) and, if it was registered through
 // RegisterPbufRing, unmaps its memory: the PbufRing's Add is refused from
 // then on (ErrPbufRingClosed). Its buffers stay reachable, and Buffer
-// finds them, as long as the Ring is: a request may have picked one
-// before the unregister and still write into it. A group without a ring
-// is ENOENT.
+// finds them, for as long as the PbufRing is: a request may have picked
+// one before the unregister and still write into it (a read that an
+// io-wq worker issued takes its buffer for good, then waits for data).
+// The Ring, which does not see its requests, keeps the PbufRing for as
+// long as the Ring is reachable. Through a Loop (Do, DoBufferGroup) the
+// Loop takes it over when fn returns and keeps it only until every
+// request that may have picked one of its buffers, one with
+// IOSQE_BUFFER_SELECT and this buf_group submitted before the
+// unregister, has had its terminal CQE; with none in flight it drops it
+// at once. A group without a ring is ENOENT.
 func (r *Ring) UnregisterPbufRing(bgid uint16) error {
 	if err := r.unregisterPbuf(bgid); err != nil {
 		return err
@@ -125,6 +134,16 @@ func (r *Ring) UnregisterPbufRing(bgid uint16) error {
 		r.reg.retiredPbufs = append(r.reg.retiredPbufs, b)
 	}
 	return nil
+}
+
+// takePbufs hands the rings UnregisterPbufRing retired since the last
+// call over to the caller, a Loop, which keeps each for as long as a
+// request may still use its buffers (loop_pbuf_release.go) instead of the
+// Ring keeping it for good.
+func (r *Ring) takePbufs() []*PbufRing {
+	out := r.reg.retiredPbufs
+	r.reg.retiredPbufs = nil
+	return out
 }
 
 func (r *Ring) unregisterPbuf(bgid uint16) error {
@@ -181,8 +200,8 @@ func (b *PbufRing) slot(i uint16) *Buf {
 
 // Add writes buf with buffer id bid into the next free slot after those
 // added since the last Advance; the kernel sees it only after Advance. The
-// PbufRing keeps buf reachable until bid is added again or the Ring is
-// gone: hand a buffer back (Add it again) only after you are done
+// PbufRing keeps buf reachable until bid is added again or the PbufRing
+// is gone: hand a buffer back (Add it again) only after you are done
 // with the data the kernel put in it. Adding more buffers than the ring
 // has free slots overwrites ones the kernel has not consumed yet
 // (PbufStatus tells how many it has). Once the ring is unregistered, or

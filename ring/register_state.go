@@ -5,8 +5,9 @@ package ring
 // The Ring holds it so that the garbage collector cannot free (and reuse)
 // a registered buffer, a provided-buffer ring or a wait region while the
 // kernel still uses it. The references are dropped by the matching
-// unregister call (not for provided-buffer rings), or when the Ring
-// itself becomes unreachable.
+// unregister call (for provided-buffer rings, by the Loop that takes them
+// over once no request can use them), or when the Ring itself becomes
+// unreachable.
 type registrations struct {
 	// buffers are the fixed buffers by index (REGISTER_BUFFERS, BUFFERS2,
 	// BUFFERS_UPDATE, CLONE_BUFFERS). The kernel pins their pages and
@@ -18,11 +19,14 @@ type registrations struct {
 	// added to it.
 	bufRings map[uint16]*PbufRing
 	// retiredPbufs are the rings unregistered since, kept with their
-	// buffers as long as the Ring is (as Close keeps bufRings): a request
-	// may have picked one of their buffers before the unregister and
-	// still write into it (a read that an io-wq worker issues after it
-	// selected the buffer), and the Ring cannot tell when the last such
-	// request ends.
+	// buffers (as Close keeps bufRings): a request may have picked one of
+	// their buffers before the unregister and still write into it (a
+	// read that an io-wq worker issues after it selected the buffer), and
+	// the Ring cannot tell when the last such request ends. A Loop can:
+	// it takes them after each Do (takePbufs) and drops each once no
+	// request that may hold one of its buffers is in flight
+	// (loop_pbuf_release.go). A Ring used on its own keeps them for as
+	// long as it is reachable.
 	retiredPbufs []*PbufRing
 
 	// region is the memory registered with REGISTER_MEM_REGION (one per
