@@ -447,6 +447,7 @@ func (l *Loop) close() error {
 				l.ringClosed = true
 				l.dropCQTail()
 				err := l.ring.Close()
+				l.closeRetire()
 				l.closeWake()
 				return err
 			}

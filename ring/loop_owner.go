@@ -85,6 +85,7 @@ func (l *Loop) ownerMain(initErr chan<- error) {
 	l.sqGone = true
 	l.sqMu.Unlock()
 	l.owner.closeErr = l.ring.Close()
+	l.closeRetire()
 	l.owner.bellMu.Lock()
 	l.owner.bellShut = true
 	closeEventfd(l.owner.efd)

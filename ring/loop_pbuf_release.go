@@ -50,7 +50,8 @@ import "sync"
 // Requests abandoned with their memory kept for good (keepForever: a
 // fatal error, a zero-copy send at Close) keep their cohort, counted for
 // good: every ring of their group unregistered after they were submitted
-// stays.
+// stays, Close's included (the rings still registered when the Loop
+// closes are attached like unregistered ones, closeRetire).
 //
 // A request without IOSQE_BUFFER_SELECT costs Submit one flag test and
 // the dispatcher one nil test (BenchmarkLoopNop, BenchmarkLoopReadCached).
@@ -150,7 +151,14 @@ func trimCohorts(g *pbufGroup) {
 // the Ring meanwhile).
 func (l *Loop) retiring(fn func(*Ring) error) func(*Ring) error {
 	return func(r *Ring) error {
-		defer func() { l.pbufs.retire(r.takePbufs()) }()
+		defer func() { l.pbufs.retire(r.takePbufs(false)) }()
 		return fn(r)
 	}
+}
+
+// closeRetire takes over, once the ring is closed, the rings it still
+// had registered (and any it retired outside Do): kept for the requests
+// kept for good, dropped otherwise.
+func (l *Loop) closeRetire() {
+	l.pbufs.retire(l.ring.takePbufs(true))
 }

@@ -4,9 +4,11 @@ package ring_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 	"unsafe"
@@ -284,5 +286,46 @@ func TestLoopReregisteredPbufRingReleasedPerCohort(t *testing.T) {
 				r.Release()
 			}
 		})
+	}
+}
+
+// TestLoopFatalErrorKeepsSelectedBuffer: a read holds a buffer it took
+// from a provided-buffer ring when the ring breaks (a fatal enter error,
+// breakRingFd: shared mode, whose enters name the ring fd). The Loop
+// fails the read and keeps what the kernel may still write into for good:
+// also that buffer, after the Loop is closed and gone. (It went with the
+// Ring, which the closed Loop dropped.)
+func TestLoopFatalErrorKeepsSelectedBuffer(t *testing.T) {
+	ctx := context.Background()
+	const bgid = 72
+	var wp weak.Pointer[byte]
+	func() {
+		l, err := ring.NewLoop(ring.WithMode(ring.ModeShared), ring.WithRings(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wp = registerPbufs(t, l, bgid, 64, 1)[0]
+		rfd, _ := opPipe(t) // nothing is written: the read holds its buffer
+		req := heldRead(rfd, bgid, 64)
+		if err := l.Submit(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		waitPbufHead(t, l, bgid, 1)
+		breakRingFd(t, l)
+		if err := l.Submit(ctx, nopReq()); err != nil && !errors.Is(err, syscall.EOPNOTSUPP) {
+			t.Fatalf("Submit on the broken ring: %v, want nil or EOPNOTSUPP", err)
+		}
+		var werr error
+		mustFinish(t, "Wait after the fatal error", func() { _, werr = req.Wait(ctx) })
+		if !errors.Is(werr, syscall.EOPNOTSUPP) {
+			t.Fatalf("Wait of the read holding a buffer: %v, want EOPNOTSUPP", werr)
+		}
+		if err := l.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		req.Release()
+	}()
+	if d := cmp.Diff([]bool{true}, alive(wp)); d != "" {
+		t.Fatalf("the buffer of a read failed by a fatal error was collected once the Loop was gone (-want +got):\n%s", d)
 	}
 }

@@ -139,10 +139,17 @@ func (r *Ring) UnregisterPbufRing(bgid uint16) error {
 // takePbufs hands the rings UnregisterPbufRing retired since the last
 // call over to the caller, a Loop, which keeps each for as long as a
 // request may still use its buffers (loop_pbuf_release.go) instead of the
-// Ring keeping it for good.
-func (r *Ring) takePbufs() []*PbufRing {
+// Ring keeping it for good. With closed (the Ring is closed) it hands
+// over the rings still registered too.
+func (r *Ring) takePbufs(closed bool) []*PbufRing {
 	out := r.reg.retiredPbufs
 	r.reg.retiredPbufs = nil
+	if closed {
+		for _, b := range r.reg.bufRings {
+			out = append(out, b)
+		}
+		r.reg.bufRings = nil
+	}
 	return out
 }
 

@@ -280,7 +280,8 @@ func (r *Ring) Close() error {
 // releasePbufRingMemory unmaps the memory of the provided-buffer rings
 // registered through RegisterPbufRing. The kernel pinned those pages, so
 // the unmap cannot pull them from under a late completion; the buffers
-// themselves (Go memory) stay referenced by the Ring.
+// themselves (Go memory) stay referenced by the Ring, or, for a Loop's
+// Ring, by the Loop while a request may use them (closeRetire).
 func (r *Ring) releasePbufRingMemory() {
 	for _, b := range r.reg.bufRings {
 		b.unmap()
