@@ -72,8 +72,12 @@ func (b *BufferRing) Group() uint16 { return b.group }
 // Close unregisters the ring. A Buffer released afterwards, or after the
 // Loop's Close (which unmaps the ring), is dropped: there is no ring to
 // give it back to. An operation whose CQE is decoded after Close (awaited,
-// or still queued in a stream) still gets its data: the Loop's ring keeps
-// the buffers of an unregistered group (ring.Ring.UnregisterPbufRing).
+// or still queued in a stream) still gets its data: it references the
+// BufferRing, which holds the buffers. The Loop keeps them too, while an
+// operation that may have taken one before Close is in flight
+// (ring.Ring.UnregisterPbufRing), and then drops them: once the program
+// drops the BufferRing and its Buffers, their memory is collected, so
+// rings made and closed over and over on one Loop do not accumulate.
 func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }
