@@ -36,7 +36,7 @@ func (l *Loop) abandonNotifs() int {
 		if !r.queued || (r.SQE.Opcode != OpSendZC && r.SQE.Opcode != OpSendmsgZC) {
 			return
 		}
-		keepForever(r)
+		keepForever(r, l.slots.takeSel(r.ud))
 		l.slots.put(r.ud)
 		l.inflight.Add(-1)
 		l.stats.completed.Add(1)
@@ -66,13 +66,13 @@ type keptMem struct {
 	sel  *pbufCohort
 }
 
-// keepForever keeps what r references for the kernel (Buf, Keep, and the
-// provided buffers it may have taken) reachable for the life of the
-// process. r's cohort stays counted: the rings of its group unregistered
-// from now on are kept with it.
-func keepForever(r *Request) {
+// keepForever keeps what r references for the kernel (Buf, Keep, and
+// through sel, its buffer-select cohort if it has one, the provided
+// buffers it may have taken) reachable for the life of the process. The
+// cohort stays counted: the rings of its group unregistered from now on
+// are kept with it.
+func keepForever(r *Request, sel *pbufCohort) {
 	kept.mu.Lock()
-	kept.mem = append(kept.mem, keptMem{r.Buf, r.Keep, r.sel})
+	kept.mem = append(kept.mem, keptMem{r.Buf, r.Keep, sel})
 	kept.mu.Unlock()
-	r.sel = nil
 }

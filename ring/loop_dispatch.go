@@ -121,8 +121,8 @@ func (l *Loop) dispatch(c *CQE) {
 // resolve unbinds r's slot and queues its terminal CQE for deliverResolved,
 // which the reap that called it runs once its batch is dispatched.
 func (l *Loop) resolve(r *Request, c CQE) {
-	if r.sel != nil {
-		l.pbufs.done(r) // the buffer it took is free (loop_pbuf_release.go)
+	if c := l.slots.takeSel(r.ud); c != nil {
+		l.pbufs.done(c) // the buffer it took is free (loop_pbuf_release.go)
 	}
 	l.slots.unbind(r.ud, &l.freed)
 	l.cseq++ // counts for Stats (completedCount): no atomic per CQE
@@ -220,7 +220,7 @@ func (l *Loop) failInFlight(err error) {
 // still be using their memory, also after the Loop is gone. cqMu is held.
 func (l *Loop) failAll(err error) {
 	l.slots.each(func(r *Request) {
-		keepForever(r)
+		keepForever(r, l.slots.takeSel(r.ud))
 		l.slots.put(r.ud)
 		l.inflight.Add(-1)
 		l.stats.completed.Add(1)

@@ -82,11 +82,11 @@ type pbufCohort struct {
 	next  *pbufCohort
 }
 
-// selecting counts r, whose SQE has IOSQE_BUFFER_SELECT, in its group's
-// current cohort. Submit calls it with sqMu held, before it publishes the
-// SQE.
-func (t *pbufTracker) selecting(r *Request) {
-	bgid := r.SQE.BufIndex // buf_group
+// selecting counts a request whose SQE has IOSQE_BUFFER_SELECT and
+// buf_group bgid in the group's current cohort, which it returns (Submit
+// records it in the request's slot). Submit calls it with sqMu held,
+// before it publishes the SQE.
+func (t *pbufTracker) selecting(bgid uint16) *pbufCohort {
 	t.mu.Lock()
 	g := t.groups[bgid]
 	if g == nil {
@@ -98,16 +98,15 @@ func (t *pbufTracker) selecting(r *Request) {
 		c.g = g
 		t.groups[bgid] = g
 	}
-	g.cur.n++
-	r.sel = g.cur
+	c := g.cur
+	c.n++
 	t.mu.Unlock()
+	return c
 }
 
-// done uncounts r at its terminal CQE (resolve): the kernel no longer
-// uses the buffer it took.
-func (t *pbufTracker) done(r *Request) {
-	c := r.sel
-	r.sel = nil
+// done uncounts a request of cohort c at its terminal CQE (resolve): the
+// kernel no longer uses the buffer it took.
+func (t *pbufTracker) done(c *pbufCohort) {
 	t.mu.Lock()
 	c.n--
 	trimCohorts(c.g)

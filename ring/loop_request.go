@@ -39,11 +39,6 @@ type Request struct {
 	gi   int
 	cseq uint64 // the Loop's resolution count when this one resolved
 
-	// sel is the cohort a request with IOSQE_BUFFER_SELECT counts in
-	// while in flight (loop_pbuf_release.go); nil otherwise. Set by
-	// Submit, cleared at the terminal CQE or by keepForever.
-	sel *pbufCohort
-
 	cancelled atomic.Bool // an ASYNC_CANCEL was sent (or queued) for it
 	ctxErr    error       // set by Wait/Next when the context ended first
 

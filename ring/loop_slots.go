@@ -32,7 +32,14 @@ type slot struct {
 	req  atomic.Pointer[Request]
 	next atomic.Uint32 // free-list link: index+1 of the next free slot, 0 = end
 	gen  uint32        // owned by whoever holds the slot
-	_    [48]byte
+	// sel is the cohort the bound request counts in if its SQE has
+	// IOSQE_BUFFER_SELECT, nil otherwise and while the slot is free
+	// (loop_pbuf_release.go): set by Submit before bind, taken (takeSel)
+	// when the request resolves or is kept for good. Here rather than in
+	// the Request, whose 8 more bytes moved it from the 320-byte size
+	// class to the 352-byte one.
+	sel *pbufCohort
+	_   [40]byte
 }
 
 // genBits: the generation's width in user_data; the 7 bits above it
@@ -75,6 +82,17 @@ func (t *slotTable) take(r *Request) uint64 {
 			return r.ud
 		}
 	}
+}
+
+// takeSel returns the buffer-select cohort of user_data's request (nil if
+// none) and clears it.
+func (t *slotTable) takeSel(ud uint64) *pbufCohort {
+	sl := &t.slots[uint32(ud)]
+	c := sl.sel
+	if c != nil {
+		sl.sel = nil
+	}
+	return c
 }
 
 // lookup returns the Request bound to user_data, or nil if the slot moved

@@ -92,7 +92,8 @@ func (l *Loop) submit(ctx context.Context, reqs []*Request, credited, spread boo
 		*sqe = r.SQE
 		sqe.UserData = ud
 		if r.SQE.Flags&SQEBufferSelect != 0 {
-			l.pbufs.selecting(r) // before the tail store publishes it (loop_pbuf_release.go)
+			// Before the tail store publishes it (loop_pbuf_release.go).
+			l.slots.slots[uint32(ud)].sel = l.pbufs.selecting(r.SQE.BufIndex)
 		}
 	}
 	// Bind only now: the dispatcher may resolve any member of a group on
