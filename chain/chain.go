@@ -28,8 +28,7 @@ type Chain struct {
 	mu        sync.Mutex
 	finalized bool // the trailing NOP (if any) has been added
 	submitted bool
-	waited    int        // elements whose terminal CQE has been collected
-	loop      *ring.Loop // the Loop Submit gave the chain to
+	waited    int // elements whose terminal CQE has been collected
 	// changed, if not nil, is closed (and cleared) when an element's
 	// wait ends: goroutines that need an element another goroutine waits
 	// for wait on it, or on their context. Made only when one does.
@@ -53,11 +52,6 @@ type elem struct {
 	expect    int64         // result of a complete transfer, -1 if none
 	multishot bool
 	internal  bool // a NOP the chain adds after a skip-success last step
-
-	// discard releases what a successful CQE of the step created (the
-	// op's Discard), for a result dropped with an error; nil for a step
-	// that creates nothing.
-	discard func(l *ring.Loop, c ring.CQE)
 
 	// After submission.
 	req     *ring.Request
@@ -105,9 +99,6 @@ func Add[T any](c *Chain, op future.Op[T]) Step[T] {
 	c.elems = append(c.elems, elem{sqe: sqe, keep: op.Keep(), step: c.steps, lt: -1, expect: exp, multishot: op.Multishot(),
 		skip: sqe.Flags&ring.SQECQESkipSuccess != 0})
 	c.elems[i].sqe.Flags &^= ring.SQECQESkipSuccess
-	if op.Creates() {
-		c.elems[i].discard = op.Discard // a method value: allocated only here
-	}
 	if err := op.Err(); err != nil {
 		c.fail(i, op.Opcode(), err, "")
 	}

@@ -67,7 +67,6 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 		return err
 	}
 	c.submitted = true
-	c.loop = l
 	return nil
 }
 
@@ -101,11 +100,12 @@ func (c *Chain) collect(ctx context.Context, i int) bool {
 	req := e.req
 	c.mu.Unlock()
 	cqe, err := req.Wait(ctx)
-	if err != nil && !e.skip && e.discard != nil && req.Completed() {
-		// The step's own CQE, dropped for the error: an open or accept
-		// that beat the cancel made a descriptor nobody will see. (A
-		// skip-success step's res 0 may be the Loop's, not a fd.)
-		e.discard(c.loop, cqe)
+	if err != nil && req.Completed() && cqe.Res >= 0 {
+		// The context ended, but the step's own CQE says it succeeded
+		// before the cancel reached it: its effect happened (an fd
+		// opened, data read), so it completed, and its value is the
+		// caller's (TestCancelledStepClosesFd).
+		err = nil
 	}
 	c.mu.Lock()
 	e.waiting = false
@@ -254,10 +254,10 @@ func (s Step[T]) Result(ctx context.Context) Result {
 // another goroutine waits for a CQE that this step's outcome needs (the
 // same step, or an earlier one), Await returns the context's error at
 // once and leaves the operation to that goroutine; as everywhere, the
-// Loop keeps the chain's memory until the terminal CQEs. A step that
-// succeeded before the cancel reached it, and whose result is dropped for
-// the context's error, has what it made released (future.Op.Discard: an
-// opened or accepted fd is closed, a direct descriptor's slot too).
+// Loop keeps the chain's memory until the terminal CQEs. A step whose
+// CQE says it succeeded before the cancel reached it completed: Await
+// returns its value and no error (an opened or accepted fd is the
+// caller's), as future's Await does.
 func (s Step[T]) Await(ctx context.Context) (T, error) {
 	var zero T
 	if s.c == nil {

@@ -81,10 +81,10 @@ func ownerLoop(t *testing.T, slots uint32) *ring.Loop {
 
 // TestCancelledAcceptClosesFd: when a context ends while an accept is in
 // flight and the accept succeeds anyway (it completed before the cancel
-// reached it), Await returns the context's error and the accepted fd is
-// closed by the library; a successful Await's fd is the caller's, closed
-// here. After 2,000 rounds of a connect racing a cancel, the process has
-// as many descriptors as before. Before the fix every round that got the
+// reached it), Await returns the accepted fd, the caller's (closed here);
+// otherwise the context's error, and nothing was accepted. After 2,000
+// rounds of a connect racing a cancel, the process has as many
+// descriptors as before. Before the first fix every round that got the
 // context's error leaked the accepted fd: 1-13 per run of 2,000 rounds
 // (10 runs with -race).
 func TestCancelledAcceptClosesFd(t *testing.T) {
@@ -116,15 +116,19 @@ func TestCancelledAcceptClosesFd(t *testing.T) {
 }
 
 // TestCancelledCreateClosesFd: each operation that creates descriptors,
-// with its context ended before Await on an owner-mode Loop (ownerLoop),
-// either returns its value (closed here) or the context's error, and then
-// the library has closed what the op made. Before the fix each round
+// submitted on an owner-mode Loop (ownerLoop) with its context then ended
+// before Await, either returns its value (the caller's, closed here) or
+// the context's error, and then it made nothing. On that Loop the
+// submitter only rings the owner, so Await usually sees the ended
+// context and sends a cancel before the owner submits the op, which then
+// succeeds inline and escapes the cancel. Before the first fix each round
 // that returned the context's error leaked what it made; of 200 rounds,
 // in 3 runs: Accept 98-135, Openat 177-194, Socket 196-200, Pipe 198-200
 // (two fds each), and AcceptDirect filled its 2-slot table and failed
-// with ENFILE in its fourth or fifth round.
+// with ENFILE in its fourth or fifth round. Now those rounds return the
+// value.
 func TestCancelledCreateClosesFd(t *testing.T) {
-	ctx := context.Background()
+	bg := context.Background()
 	l := ownerLoop(t, 2)
 	lfd, addr := listener(t)
 	path := filepath.Join(t.TempDir(), "f")
@@ -134,34 +138,34 @@ func TestCancelledCreateClosesFd(t *testing.T) {
 	// Each round returns the fds to close, or the error.
 	for _, tc := range []struct {
 		name  string
-		round func(t *testing.T, cctx context.Context) ([]int, error)
+		round func(t *testing.T) ([]int, error)
 	}{
-		{"Accept", func(t *testing.T, cctx context.Context) ([]int, error) {
+		{"Accept", func(t *testing.T) ([]int, error) {
 			cfd := dialTCP(t, addr) // queued: the accept completes at submission
 			defer unix.Close(cfd)
-			fd, err := future.Accept(lfd, unix.SOCK_CLOEXEC).Await(cctx, l)
+			fd, err := awaitCancelled(future.Accept(lfd, unix.SOCK_CLOEXEC), l)
 			return []int{int(fd)}, err
 		}},
-		{"Openat", func(t *testing.T, cctx context.Context) ([]int, error) {
-			fd, err := future.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0).Await(cctx, l)
+		{"Openat", func(t *testing.T) ([]int, error) {
+			fd, err := awaitCancelled(future.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0), l)
 			return []int{int(fd)}, err
 		}},
-		{"Socket", func(t *testing.T, cctx context.Context) ([]int, error) {
-			fd, err := future.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0).Await(cctx, l)
+		{"Socket", func(t *testing.T) ([]int, error) {
+			fd, err := awaitCancelled(future.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0), l)
 			return []int{int(fd)}, err
 		}},
-		{"Pipe", func(t *testing.T, cctx context.Context) ([]int, error) {
-			p, err := future.Pipe(unix.O_CLOEXEC).Submit(cctx, l).Await(cctx)
+		{"Pipe", func(t *testing.T) ([]int, error) {
+			p, err := awaitCancelled(future.Pipe(unix.O_CLOEXEC), l)
 			return []int{int(p[0]), int(p[1])}, err
 		}},
-		{"AcceptDirect", func(t *testing.T, cctx context.Context) ([]int, error) {
+		{"AcceptDirect", func(t *testing.T) ([]int, error) {
 			// A leaked slot fills the 2-slot table: the third leak
 			// fails the accept with ENFILE.
 			cfd := dialTCP(t, addr)
 			defer unix.Close(cfd)
-			slot, err := future.AcceptDirect(lfd, 0, ring.FileIndexAlloc).Await(cctx, l)
+			slot, err := awaitCancelled(future.AcceptDirect(lfd, 0, ring.FileIndexAlloc), l)
 			if err == nil {
-				if _, err := future.CloseDirect(uint32(slot)).Await(ctx, l); err != nil {
+				if _, err := future.CloseDirect(uint32(slot)).Await(bg, l); err != nil {
 					t.Fatalf("CloseDirect(%d): %v", slot, err)
 				}
 			}
@@ -172,9 +176,7 @@ func TestCancelledCreateClosesFd(t *testing.T) {
 			before := openFds(t)
 			var ok, cancelled int
 			for range 200 {
-				cctx, cancel := context.WithCancel(ctx)
-				cancel()
-				fds, err := tc.round(t, cctx)
+				fds, err := tc.round(t)
 				switch {
 				case err == nil:
 					ok++
@@ -194,6 +196,15 @@ func TestCancelledCreateClosesFd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// awaitCancelled submits op on l with a live context, then ends the context and
+// awaits the Future with it.
+func awaitCancelled[T any](op future.Op[T], l *ring.Loop) (T, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := op.Submit(ctx, l)
+	cancel()
+	return f.Await(ctx)
 }
 
 // TestStreamBreakClosesDrainedFds: a multishot accept with three

@@ -71,11 +71,10 @@ func Join3[A, B, C any](ctx context.Context, fa *Future[A], fb *Future[B], fc *F
 // Race returns the index, value and error of the first future to finish
 // (success or failure). The others are cancelled in the kernel and their
 // terminal CQEs awaited before Race returns, so no operation is left
-// running and no memory is released early. A loser that completed before
-// the cancel reached it keeps its own result in its Future: its value,
-// if its CQE was in before Race cancelled it (await it to release what it
-// created, such as an accepted fd), else the cancel's error, and what it
-// created is released already (Op.Discard). A Future passed twice
+// running and no memory is released early. A loser that succeeded before
+// the cancel reached it keeps its value in its Future (await it to
+// release what it created, such as an accepted fd); the others keep the
+// cancel's error. A Future passed twice
 // (or two Maps of one Future) is awaited from two goroutines at once: one
 // of them gets ErrConcurrentAwait.
 func Race[T any](ctx context.Context, fs ...*Future[T]) (int, T, error) {

@@ -8,11 +8,12 @@ import (
 )
 
 // What an operation creates, which its caller owns once it succeeded, and
-// which the library releases when no caller will see the value: a result
-// that comes with an error (the context ended, the op having succeeded
-// before the cancel reached it), or a CQE drained after a Stream's loop
-// ended. Without this, such a descriptor stayed open for the life of the
-// process (TestCancelledAcceptClosesFd, TestStreamBreakClosesDrainedFds).
+// which the library releases when no caller will see the value: a CQE
+// drained after a Stream's loop ended. Without this, such a descriptor
+// stayed open for the life of the process
+// (TestStreamBreakClosesDrainedFds). (A result that comes with the
+// context's error, the op having succeeded before the cancel reached it,
+// is not dropped: Await returns the value, TestCancelledOpKeepsItsResult.)
 
 // made says what a successful CQE of an operation created.
 type made uint8
@@ -42,9 +43,9 @@ func (o Op[T]) Creates() bool {
 // that the op installed into replaced what the slot held before, which
 // cannot be undone. Discard does nothing for a failed CQE (res < 0), an
 // operation that creates nothing, or one with IOSQE_CQE_SKIP_SUCCESS,
-// whose successful CQE is not the kernel's. Await, Future.Await, Stream
-// and package chain call it for the results they drop; callers that
-// submit SQE() themselves call it for a CQE they will not decode, on the
+// whose successful CQE is not the kernel's. Stream calls it for the CQEs
+// it drains after its loop ended early; callers that submit SQE()
+// themselves call it for a CQE they will not decode, on the
 // copy they submitted (Fresh: Pipe's descriptors are in its memory). An
 // operation built with Custom releases only a provided buffer its value
 // holds.

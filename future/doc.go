@@ -3,7 +3,8 @@
 // An Op[T] describes one SQE and how its CQE becomes a (T, error); building
 // one does no I/O. Submitting it to a ring.Loop gives a Future[T]; Await
 // parks the goroutine until the result, and cancels the operation in the
-// kernel if the context ends first:
+// kernel if the context ends first (an operation that succeeded before
+// the cancel reached it still gives its value, and no error):
 //
 //	n, err := future.Read(fd, buf, 0).Await(ctx, loop)
 //

@@ -26,7 +26,6 @@ type Future[T any] struct {
 	// (TestFutureCancelFromAnotherGoroutine).
 	mu    sync.Mutex
 	req   *ring.Request
-	loop  *ring.Loop // req's, for Discard
 	op    Op[T]
 	wait  func(ctx context.Context) (T, error) // a composed future
 	ready func() bool                          // a composed future's Ready; nil: not before Await
@@ -48,7 +47,7 @@ func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
 	if err != nil {
 		return &Future[T]{done: true, err: err}
 	}
-	return &Future[T]{req: r, loop: l, op: o}
+	return &Future[T]{req: r, op: o}
 }
 
 // single returns o, or, for a multishot operation, o carrying an
@@ -99,33 +98,38 @@ func (o Op[T]) Await(ctx context.Context, l *ring.Loop) (T, error) {
 		var zero T
 		return zero, err
 	}
-	return o.await(ctx, l, r)
+	return o.await(ctx, r)
 }
 
 // await waits for r's terminal CQE, gives r back to the pool and decodes.
-func (o Op[T]) await(ctx context.Context, l *ring.Loop, r *ring.Request) (T, error) {
+func (o Op[T]) await(ctx context.Context, r *ring.Request) (T, error) {
 	c, err := r.Wait(ctx)
 	completed := r.Completed()
 	r.Release()
-	return o.outcome(l, c, err, completed)
+	return o.outcome(c, err, completed)
 }
 
-// outcome is the value of a terminal CQE that Wait returned with err:
-// err if Wait failed, else the decoded CQE. When the error is ctx's, the
-// CQE is still the op's own (completed), and the op may have succeeded
-// before the cancel reached it: what it created (an accepted or opened
-// fd) is released, since the caller, who gets the error, never sees it.
-// Without a terminal CQE (the Loop failed; the CQE is zero) there is
-// nothing to release, and Res 0 is no descriptor.
-func (o Op[T]) outcome(l *ring.Loop, c ring.CQE, err error, completed bool) (T, error) {
-	if err != nil {
-		if completed {
-			o.Discard(l, c)
-		}
+// outcome is the value of a terminal CQE that Wait returned with err.
+// With the context's error (completed: the CQE is the op's own) the op
+// may still have succeeded, before the cancel reached it; its effect
+// happened then (a read consumed the data, a write wrote, an accept made
+// a connection), and its value is returned with no error, since the
+// context's error would lose it (TestCancelledOpKeepsItsResult). With the
+// Loop's error there is no terminal CQE (Res 0 is no descriptor): that
+// error.
+func (o Op[T]) outcome(c ring.CQE, err error, completed bool) (T, error) {
+	if err != nil && !(completed && o.succeeded(c)) {
 		var zero T
 		return zero, err
 	}
 	return o.Result(c)
+}
+
+// succeeded reports whether c, a terminal CQE of the operation, is a
+// success: res >= 0, or the errno that means success for it (ETIME for a
+// timeout).
+func (o Op[T]) succeeded(c ring.CQE) bool {
+	return c.Res >= 0 || (o.okErrno != 0 && Errno(c.Res) == o.okErrno)
 }
 
 // Await waits for the result. If ctx ends first the operation is
@@ -133,9 +137,10 @@ func (o Op[T]) outcome(l *ring.Loop, c ring.CQE, err error, completed bool) (T, 
 // still awaited (its memory stays alive until then), and the error is
 // context.Cause(ctx); a passed deadline also satisfies
 // errors.Is(err, os.ErrDeadlineExceeded). If the operation succeeded
-// before the cancel reached it, what it created is released (Discard: an
-// accepted or opened descriptor is closed), so an error means the caller
-// owns nothing new.
+// before the cancel reached it, Await returns its value and no error: its
+// effect happened (data read or written, a descriptor opened or
+// accepted, which the caller owns). So an error means the operation did
+// not succeed and the caller owns nothing new.
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	var zero T
 	if f == nil {
@@ -161,7 +166,7 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		f.req = nil // from now on Cancel and UserData leave r alone
 		f.mu.Unlock()
 		r.Release()
-		f.val, f.err = f.op.outcome(f.loop, c, err, completed)
+		f.val, f.err = f.op.outcome(c, err, completed)
 	}
 	f.done = true
 	return f.val, f.err

@@ -220,7 +220,7 @@ func (r *Request) finish() {
 // errors.Is(err, os.ErrDeadlineExceeded) hold. The CQE is the op's own
 // result, and the op may have succeeded before the cancel reached it: an
 // accept or an open then made a descriptor, which is the caller's to
-// close (package future does that for its operations).
+// close (package future returns the value then, with no error).
 //
 // A zero-copy send's NOTIF comes once the peer has acknowledged the data:
 // a peer that stops reading postpones it, and Wait with it, whatever ctx

@@ -27,12 +27,15 @@ func openFds(t *testing.T) int {
 
 // TestAwaitCancelledClosesFd: timeout.Await of an open whose context (one
 // with a deadline, so the open goes with a linked timeout) is cancelled
-// before the wait returns the context's error or the fd, and closes the
-// fd it drops. On an owner-mode Loop the submitter only rings the owner,
-// so the wait usually sees the cancelled context and sends a cancel
-// before the owner submits the open, which then succeeds inline and
-// escapes the cancel. Before the fix every round that returned the
-// context's error leaked its fd: 192-195 of 200 rounds, 3 runs.
+// by another goroutine meanwhile returns the fd (the open succeeded
+// before the cancel reached it: the caller's, closed here) or the
+// context's error, and then nothing was opened. On an owner-mode Loop the
+// submitter only rings the owner, so the wait often sees the cancelled
+// context and sends a cancel before the owner submits the open, which
+// then succeeds inline and escapes the cancel. Before the first fix every
+// round that returned the context's error leaked its fd: 192-195 of 200
+// rounds, 3 runs (with the context cancelled before Await, which now
+// submits nothing).
 func TestAwaitCancelledClosesFd(t *testing.T) {
 	l, err := ring.NewLoop(ring.WithEntries(16), ring.WithMode(ring.ModeOwner))
 	if err != nil {
@@ -43,7 +46,7 @@ func TestAwaitCancelledClosesFd(t *testing.T) {
 	var opened, cancelled int
 	for range 200 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-		cancel()
+		go cancel()
 		fd, err := timeout.Await(ctx, l, future.Openat(unix.AT_FDCWD, "/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0))
 		switch {
 		case err == nil:

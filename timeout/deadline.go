@@ -31,8 +31,8 @@ type deadlineKeep struct{ ts ring.Timespec }
 // errors.As finds the *future.Error with Deadline set. Cancelling ctx
 // (rather than its deadline passing) cancels op from user space as
 // future.Op.Await does. As there, an op that succeeded before the cancel
-// reached it and is returned with an error has what it created released
-// (future.Op.Discard: an opened or accepted fd is closed). A ctx that
+// reached it returns its value and no error (an opened or accepted fd is
+// the caller's). A ctx that
 // has ended already submits nothing and gives its error. Without a
 // deadline Await is op.Await(ctx, l).
 func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error) {
@@ -79,12 +79,15 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 	lc, lerr := lt.Wait(context.WithoutCancel(ctx))
 	target.Release()
 	lt.Release()
-	if err != nil {
-		if completed {
-			// The op's own CQE, dropped with the error: an open or
-			// accept that beat the cancel made a fd nobody will see.
-			op.Discard(l, c)
+	if err != nil && completed {
+		// The op's own CQE. If it succeeded before the cancel reached
+		// it, its effect happened (an fd opened, data read): its value,
+		// not the context's error, which would lose it.
+		if v, rerr := op.Result(c); rerr == nil {
+			return v, nil
 		}
+	}
+	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return zero, context.Cause(ctx)
 		}
