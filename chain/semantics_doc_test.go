@@ -4,9 +4,9 @@ const semanticsHeader = `# Chain semantics: what each step of a chain reports
 
 Generated from ` + "`chain/semantics_test.go`" + ` (` + "`go test ./chain -run SemanticsDoc -update`" + `);
 every row is run on the kernel by ` + "`TestSemantics`" + `, so the table cannot drift from the code.
-Rows marked with a reference number are the cases of
-` + "`../shared/reference/kernel-interface.md`" + ` section 7.2, observed on Linux 6.18 with raw
-syscalls; "new" rows extend them.
+Rows marked with a reference number are the cases of section 7.2 of the project's notes on
+the kernel interface (kept with the project, not in this module), observed on Linux 6.18 with
+raw syscalls; "new" rows extend them.
 
 Notation: ` + "`A|LINK → B`" + ` means A carries IOSQE_IO_LINK to B; SKIP is
 IOSQE_CQE_SKIP_SUCCESS; a LINK_TIMEOUT guards the step right before it. Outcomes are
