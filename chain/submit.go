@@ -212,19 +212,34 @@ func (c *Chain) Wait(ctx context.Context) error {
 }
 
 // Results waits like Wait and returns every step's Result, in step order;
-// nil for a nil Chain.
+// nil for a nil Chain. A step whose outcome is not known is Pending with
+// Err saying why: a *BuildError wrapping ErrNotSubmitted before Submit,
+// or the context's error if ctx ended while another goroutine waited for
+// a CQE (as Step.Result).
 func (c *Chain) Results(ctx context.Context) []Result {
 	if c == nil {
 		return nil
 	}
-	c.Wait(ctx)
+	werr := c.Wait(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]Result, 0, c.steps)
 	for i := range c.elems {
-		if !c.elems[i].isTimeout && !c.elems[i].internal {
-			out = append(out, c.classify(i))
+		if c.elems[i].isTimeout || c.elems[i].internal {
+			continue
 		}
+		r := c.classify(i)
+		if r.Outcome == Pending && r.Err == nil {
+			// Not known: the chain was not submitted, or ctx ended while
+			// another goroutine waited for a CQE; say which, as Step.Result
+			// does, rather than a Pending with no reason.
+			if !c.submitted {
+				r.Err = &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrNotSubmitted}
+			} else {
+				r.Err = werr
+			}
+		}
+		out = append(out, r)
 	}
 	return out
 }
