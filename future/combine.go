@@ -128,7 +128,7 @@ func race[T any](ctx context.Context, needOK bool, fs []*Future[T]) (int, T, err
 	wg.Wait()
 	if winner.i < 0 {
 		if err := ctx.Err(); err != nil {
-			return -1, zero, context.Cause(ctx)
+			return -1, zero, ring.ContextError(ctx) // a deadline matches os.ErrDeadlineExceeded too, as in Await
 		}
 		return -1, zero, errors.Join(errs...)
 	}
