@@ -2,7 +2,9 @@ package future
 
 import (
 	"errors"
+	"fmt"
 	"sync"
+	"syscall"
 	"unsafe"
 
 	"github.com/uringkit/uring/ring"
@@ -39,7 +41,8 @@ type BufferRing struct {
 // 32768) of size bytes each as buffer group group on l. On a Loop made
 // WithRings(n > 1) the group lives on its home ring
 // (ring.Loop.DoBufferGroup), and the Loop submits every operation that
-// selects a buffer there.
+// selects a buffer there. A group id in use on l already fails with an
+// error matching syscall.EEXIST.
 func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing, error) {
 	if l == nil {
 		return nil, ErrNilLoop
@@ -53,6 +56,9 @@ func NewBufferRing(l *ring.Loop, group uint16, count int, size int) (*BufferRing
 		b.pb = pb
 		return err
 	})
+	if errors.Is(err, syscall.EEXIST) {
+		return nil, fmt.Errorf("future: NewBufferRing: buffer group %d is registered already on this Loop (close its BufferRing first, or use another group id): %w", group, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +84,10 @@ func (b *BufferRing) Group() uint16 { return b.group }
 // (ring.Ring.UnregisterPbufRing), and then drops them: once the program
 // drops the BufferRing and its Buffers, their memory is collected, so
 // rings made and closed over and over on one Loop do not accumulate.
+// Close does not end the operations in flight that select from the ring:
+// a multishot receive armed on it waits for its next data and then ends
+// with ENOBUFS. End them first (their context, Future.Cancel, or
+// CancelFd).
 func (b *BufferRing) Close() error {
 	return b.loop.DoBufferGroup(b.group, func(r *ring.Ring) error { return r.UnregisterPbufRing(b.group) })
 }

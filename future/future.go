@@ -40,7 +40,9 @@ type Future[T any] struct {
 // anything being submitted, and so do a multishot operation (an
 // *ArgError: range over it with Stream) and a ctx that has ended already
 // (its error, as Await gives it). Submit blocks while the Loop is full,
-// honouring ctx.
+// honouring ctx; that is all ctx does here: it does not cancel the
+// operation once submitted (the ctx given to Future.Await does, and so
+// does Future.Cancel).
 func (o Op[T]) Submit(ctx context.Context, l *ring.Loop) *Future[T] {
 	o = o.single().Fresh()
 	r, err := o.submit(ctx, l)
