@@ -88,6 +88,12 @@ func Await[T any](ctx context.Context, l *ring.Loop, op future.Op[T]) (T, error)
 		}
 	}
 	if err != nil {
+		if !completed {
+			// The Loop resolved the op without its terminal CQE (closed,
+			// broken): its error wins over the context's, as in Wait and
+			// future.Op.Await; the op may still be in the kernel.
+			return zero, err
+		}
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return zero, context.Cause(ctx)
 		}
