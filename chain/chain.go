@@ -50,6 +50,7 @@ type elem struct {
 	drain     bool          // IOSQE_IO_DRAIN
 	skip      bool          // IOSQE_CQE_SKIP_SUCCESS
 	expect    int64         // result of a complete transfer, -1 if none
+	okErrno   int32         // -errno the op counts as success (timeout's -ETIME), 0 if none
 	multishot bool
 	internal  bool // a NOP the chain adds after a skip-success last step
 
@@ -97,7 +98,7 @@ func Add[T any](c *Chain, op future.Op[T]) Step[T] {
 	sqe := op.SQE()
 	exp, _ := op.Expect()
 	c.elems = append(c.elems, elem{sqe: sqe, keep: op.Keep(), step: c.steps, lt: -1, expect: exp, multishot: op.Multishot(),
-		skip: sqe.Flags&ring.SQECQESkipSuccess != 0})
+		skip: sqe.Flags&ring.SQECQESkipSuccess != 0, okErrno: -int32(op.OKErrno())})
 	c.elems[i].sqe.Flags &^= ring.SQECQESkipSuccess
 	if err := op.Err(); err != nil {
 		c.fail(i, op.Opcode(), err, "")

@@ -100,7 +100,7 @@ func (c *Chain) collect(ctx context.Context, i int) bool {
 	req := e.req
 	c.mu.Unlock()
 	cqe, err := req.Wait(ctx)
-	if err != nil && req.Completed() && cqe.Res >= 0 {
+	if err != nil && req.Completed() && (cqe.Res >= 0 || (e.okErrno != 0 && cqe.Res == e.okErrno)) {
 		// The context ended, but the step's own CQE says it succeeded
 		// before the cancel reached it: its effect happened (an fd
 		// opened, data read), so it completed, and its value is the

@@ -114,6 +114,10 @@ func (o Op[T]) Multishot() bool { return o.multishot }
 // other non-negative result as a short transfer, which breaks a soft link.
 func (o Op[T]) Expect() (int64, bool) { return o.expect, o.expect >= 0 }
 
+// OKErrno returns the errno the operation counts as success (ETIME for a
+// timeout, Raw.OKErrno), or 0 if none.
+func (o Op[T]) OKErrno() syscall.Errno { return o.okErrno }
+
 // Fresh returns a copy of o with result memory of its own: the struct
 // statx, siginfo or pipe fds that the kernel writes an operation's result
 // into (Statx, Waitid, Pipe, PipeDirect), which o would otherwise share

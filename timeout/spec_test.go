@@ -2,10 +2,12 @@ package timeout_test
 
 import (
 	"context"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
 )
@@ -45,5 +47,16 @@ func TestFromContext(t *testing.T) {
 	s, ok := timeout.FromContext(ctx)
 	if !ok || s.Absolute() || s.Duration() <= 0 || s.Duration() > time.Hour {
 		t.Errorf("FromContext = %v (abs %v), %v; want a relative duration in (0, 1h]", s.Duration(), s.Absolute(), ok)
+	}
+}
+
+// TestOKErrno: a timeout op counts ETIME as success (Op.OKErrno), other
+// ops nothing.
+func TestOKErrno(t *testing.T) {
+	if got := timeout.New(timeout.After(time.Second)).OKErrno(); got != syscall.ETIME {
+		t.Errorf("timeout.New(...).OKErrno() = %v, want ETIME", got)
+	}
+	if got := future.Nop().OKErrno(); got != 0 {
+		t.Errorf("future.Nop().OKErrno() = %v, want 0", got)
 	}
 }
