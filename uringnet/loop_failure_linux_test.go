@@ -26,12 +26,24 @@ import (
 // read's result: 0 bytes, which Read reports as the peer's EOF.
 func TestReadDeadlineOnBrokenLoop(t *testing.T) {
 	needUring(t)
+	t.Run("RecvDirect", func(t *testing.T) {
+		readDeadlineOnBrokenLoop(t, uringnet.RecvDirect, "ring.(*Request).Wait")
+	})
+	// The same with a multishot receive into provided buffers: before
+	// its fix (recv_provided_linux.go checked the deadline first) the
+	// Read returned the deadline's timeout, as if nothing were wrong.
+	t.Run("RecvProvided", func(t *testing.T) {
+		readDeadlineOnBrokenLoop(t, uringnet.RecvProvided, "ring.(*Request).Next")
+	})
+}
+
+func readDeadlineOnBrokenLoop(t *testing.T, mode uringnet.RecvMode, frame string) {
 	l, err := ring.NewLoop(ring.WithMode(ring.ModeShared), ring.WithSpin(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	cfg := &uringnet.Config{Loop: l, Recv: uringnet.RecvDirect}
+	cfg := &uringnet.Config{Loop: l, Recv: mode}
 	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +73,7 @@ func TestReadDeadlineOnBrokenLoop(t *testing.T) {
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
 		buf := make([]byte, 1<<20)
 		buf = buf[:runtime.Stack(buf, true)]
-		if strings.Contains(string(buf), "uringnet.(*Conn).run") && strings.Contains(string(buf), "ring.(*Request).Wait") {
+		if strings.Contains(string(buf), frame) {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -84,11 +84,13 @@ func (c *Conn) readProvided(b []byte, wc waitCtx) (int, error) {
 			if p.phead < len(p.pending) || p.eof || p.err != 0 {
 				continue
 			}
+			if loopFailed(err) {
+				// Before the deadline: the Loop's error says the
+				// multishot may still run in the kernel, as in Conn.run.
+				return 0, c.opError("read", err)
+			}
 			if wc.ended() {
 				return 0, c.opError("read", c.rd.reason())
-			}
-			if loopFailed(err) {
-				return 0, c.opError("read", err)
 			}
 			continue // ended by the kernel or an earlier Read's cancel: re-arm
 		}
