@@ -236,8 +236,10 @@ func (r *Request) finish() {
 // for an abandoned zero-copy send, ErrCQEsDropped, a fatal ring error),
 // Wait returns that error even if ctx ended too, so the context's error
 // always comes with the op's terminal CQE. The CQE is then not the op's
-// result: the zero CQE (its Res 0 is not a descriptor 0), or a zero-copy
-// send's result; Completed tells the two cases apart.
+// terminal one: the zero CQE (its Res 0 is not a descriptor 0), or an
+// abandoned zero-copy send's result CQE, whose NOTIF never came.
+// Completed reports false for both, and true when Wait returned the op's
+// terminal CQE.
 func (r *Request) Wait(ctx context.Context) (CQE, error) {
 	l := r.loop
 	if l == nil || r.state.Load() == reqIdle {
