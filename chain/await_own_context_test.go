@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/chain"
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 )
 
 // hangAfter bounds a wait that the bug turns into a hang: a hang
@@ -25,16 +24,7 @@ const hangAfter = 30 * time.Second
 // in chain's collect, below Request.Wait).
 func waitInCollect(t *testing.T) {
 	t.Helper()
-	for deadline := time.Now().Add(hangAfter); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "chain.(*Chain).collect") && strings.Contains(g, "ring.(*Request).Wait") {
-				return
-			}
-		}
-	}
-	t.Fatal("no goroutine waits for the chain")
+	testutil.WaitForStack(t, "waiting for the chain", "chain.(*Chain).collect", "ring.(*Request).Wait")
 }
 
 // TestStepAwaitHonoursOwnContext: while one goroutine awaits a step that

@@ -11,19 +11,10 @@ import (
 
 	"github.com/uringkit/uring/chain"
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
 )
-
-// openFds counts the process's open descriptors (/proc/self/fd).
-func openFds(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents) - 1 // the directory's own descriptor
-}
 
 // TestCancelledStepClosesFd: a chain's open step awaited with a context
 // that has ended returns the descriptor (the open succeeded before the
@@ -85,7 +76,7 @@ func TestCancelledStepClosesFd(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := openFds(t)
+			before := testutil.OpenFds(t)
 			var opened, cancelled int
 			for range 200 {
 				ctx, cancel := context.WithCancel(bg)
@@ -100,7 +91,7 @@ func TestCancelledStepClosesFd(t *testing.T) {
 				}
 			}
 			t.Logf("%d opened, %d cancelled", opened, cancelled)
-			if after := openFds(t); after != before {
+			if after := testutil.OpenFds(t); after != before {
 				t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
 			}
 		})

@@ -11,19 +11,10 @@ import (
 	"testing"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
 )
-
-// openFds counts the process's open descriptors (/proc/self/fd).
-func openFds(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents) - 1 // the directory's own descriptor
-}
 
 // dialTCP connects a new socket to addr (loopback: connect returns once
 // the connection is queued on the listener) and returns its fd.
@@ -89,7 +80,7 @@ func ownerLoop(t *testing.T, slots uint32) *ring.Loop {
 // (10 runs with -race).
 func TestCancelledAcceptClosesFd(t *testing.T) {
 	lfd, addr := listener(t)
-	before := openFds(t)
+	before := testutil.OpenFds(t)
 	var accepted, cancelled int
 	for range 2000 {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -110,7 +101,7 @@ func TestCancelledAcceptClosesFd(t *testing.T) {
 		unix.Close(cfd)
 	}
 	t.Logf("%d accepted, %d cancelled", accepted, cancelled)
-	if after := openFds(t); after != before {
+	if after := testutil.OpenFds(t); after != before {
 		t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
 	}
 }
@@ -173,7 +164,7 @@ func TestCancelledCreateClosesFd(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := openFds(t)
+			before := testutil.OpenFds(t)
 			var ok, cancelled int
 			for range 200 {
 				fds, err := tc.round(t)
@@ -191,7 +182,7 @@ func TestCancelledCreateClosesFd(t *testing.T) {
 				}
 			}
 			t.Logf("%d values, %d cancelled", ok, cancelled)
-			if after := openFds(t); after != before {
+			if after := testutil.OpenFds(t); after != before {
 				t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
 			}
 		})
@@ -223,7 +214,7 @@ func TestStreamBreakClosesDrainedFds(t *testing.T) {
 			unix.Close(c)
 		}
 	}()
-	before := openFds(t)
+	before := testutil.OpenFds(t)
 	n := 0
 	for fd, err := range future.AcceptMultishot(lfd, unix.SOCK_CLOEXEC).Stream(context.Background(), loop) {
 		if err != nil {
@@ -236,7 +227,7 @@ func TestStreamBreakClosesDrainedFds(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d values before the break, want 1", n)
 	}
-	if after := openFds(t); after != before {
+	if after := testutil.OpenFds(t); after != before {
 		t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
 	}
 }

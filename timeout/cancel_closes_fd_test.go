@@ -5,25 +5,15 @@ package timeout_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
 	"golang.org/x/sys/unix"
 )
-
-// openFds counts the process's open descriptors (/proc/self/fd).
-func openFds(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents) - 1 // the directory's own descriptor
-}
 
 // TestAwaitCancelledClosesFd: timeout.Await of an open whose context (one
 // with a deadline, so the open goes with a linked timeout) is cancelled
@@ -42,7 +32,7 @@ func TestAwaitCancelledClosesFd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	before := openFds(t)
+	before := testutil.OpenFds(t)
 	var opened, cancelled int
 	for range 200 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
@@ -59,7 +49,7 @@ func TestAwaitCancelledClosesFd(t *testing.T) {
 		}
 	}
 	t.Logf("%d opened, %d cancelled", opened, cancelled)
-	if after := openFds(t); after != before {
+	if after := testutil.OpenFds(t); after != before {
 		t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)
 	}
 }

@@ -6,16 +6,14 @@ import (
 	"context"
 	"errors"
 	"os"
-	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
-	"golang.org/x/sys/unix"
 )
 
 // TestAwaitCancelledOnBrokenLoop: timeout.Await of a read of an idle
@@ -44,24 +42,8 @@ func TestAwaitCancelledOnBrokenLoop(t *testing.T) {
 		_, err := timeout.Await(ctx, l, future.Read(int(pr.Fd()), make([]byte, 8), -1))
 		done <- err
 	}()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		if s := string(buf); strings.Contains(s, "timeout.Await") && strings.Contains(s, "ring.(*Request).Wait") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Await never waited for its read")
-		}
-	}
-	devNull, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devNull.Close()
-	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WaitForStack(t, "Await's read", "timeout.Await", "ring.(*Request).Wait")
+	testutil.BreakLoop(t, l)
 	cancel()
 	select {
 	case err = <-done:

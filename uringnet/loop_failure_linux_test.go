@@ -6,16 +6,13 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
-	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/uringnet"
-	"golang.org/x/sys/unix"
 )
 
 // TestReadDeadlineOnBrokenLoop: a RecvDirect Read blocked in the kernel
@@ -70,24 +67,8 @@ func readDeadlineOnBrokenLoop(t *testing.T, mode uringnet.RecvMode, frame string
 		done <- result{n, err}
 	}()
 	// The read is in the kernel once its goroutine waits below run.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		if strings.Contains(string(buf), frame) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the Read never waited for its recv")
-		}
-	}
-	devNull, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devNull.Close()
-	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WaitForStack(t, "the Read", frame)
+	testutil.BreakLoop(t, l)
 	if err := c.SetReadDeadline(time.Now()); err != nil {
 		t.Fatal(err)
 	}

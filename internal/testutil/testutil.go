@@ -1,0 +1,68 @@
+// Package testutil holds the helpers that the tests of several packages
+// of the module share: counting descriptors, waiting for a goroutine to
+// block in a given function, and breaking a Loop's ring.
+package testutil
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uringkit/uring/ring"
+	"golang.org/x/sys/unix"
+)
+
+// OpenFds counts the process's open descriptors (/proc/self/fd).
+func OpenFds(t testing.TB) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents) - 1 // the directory's own descriptor
+}
+
+// WaitForStack waits (up to 30 s, else it fails t) until one goroutine's
+// stack holds every one of frames, such as "ring.(*Request).Wait": the
+// goroutine then blocks there. what names the wait in the failure.
+func WaitForStack(t testing.TB, what string, frames ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			if containsAll(g, frames) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no goroutine reached %v", what, frames)
+		}
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+// BreakLoop puts /dev/null in place of l's ring descriptor (dup2), so
+// that every io_uring_enter of l fails with EOPNOTSUPP: the Loop's fatal
+// error path, which the kernel does not otherwise reach on demand.
+func BreakLoop(t testing.TB, l *ring.Loop) {
+	t.Helper()
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
+		t.Fatal(err)
+	}
+}
