@@ -7,11 +7,11 @@ import (
 	"errors"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/chain"
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,19 +22,8 @@ import (
 // context. Before, the steps ran: the write below put its 4 bytes into
 // the pipe.
 func TestSubmitEndedContext(t *testing.T) {
-	cancelled, cancel := context.WithCancel(context.Background())
-	cancel()
-	passed, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	defer cancel2()
-	for _, tc := range []struct {
-		name string
-		ctx  context.Context
-		want []error
-	}{
-		{"cancelled", cancelled, []error{context.Canceled}},
-		{"deadline passed", passed, []error{context.DeadlineExceeded, os.ErrDeadlineExceeded}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range testutil.EndedContexts(t) {
+		t.Run(tc.Name, func(t *testing.T) {
 			pr, pw, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
@@ -44,8 +33,8 @@ func TestSubmitEndedContext(t *testing.T) {
 			c := chain.New()
 			w := chain.Add(c, future.Write(int(pw.Fd()), []byte("abcd"), -1))
 			chain.Add(c, future.Nop())
-			err = c.Submit(tc.ctx, loop)
-			for _, want := range tc.want {
+			err = c.Submit(tc.Ctx, loop)
+			for _, want := range tc.Want {
 				if !errors.Is(err, want) {
 					t.Errorf("Submit = %v, want an error matching %v", err, want)
 				}

@@ -3,14 +3,12 @@
 package future_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,28 +18,17 @@ import (
 // and the kernel never sees the op. Before, a read of a pipe with data
 // waiting succeeded with a cancelled context, and consumed the data.
 func TestEndedContextSubmitsNothing(t *testing.T) {
-	cancelled, cancel := context.WithCancel(context.Background())
-	cancel()
-	passed, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	defer cancel2()
-	for _, tc := range []struct {
-		name string
-		ctx  context.Context
-		want []error
-	}{
-		{"cancelled", cancelled, []error{context.Canceled}},
-		{"deadline passed", passed, []error{context.DeadlineExceeded, os.ErrDeadlineExceeded}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range testutil.EndedContexts(t) {
+		t.Run(tc.Name, func(t *testing.T) {
 			r, w := pipe(t)
 			if _, err := unix.Write(w, []byte("abcd")); err != nil {
 				t.Fatal(err)
 			}
 			buf := make([]byte, 4)
-			n, err := future.Read(r, buf, -1).Await(tc.ctx, loop)
-			f := future.Read(r, buf, -1).Submit(tc.ctx, loop)
-			n2, err2 := f.Await(tc.ctx)
-			for _, want := range tc.want {
+			n, err := future.Read(r, buf, -1).Await(tc.Ctx, loop)
+			f := future.Read(r, buf, -1).Submit(tc.Ctx, loop)
+			n2, err2 := f.Await(tc.Ctx)
+			for _, want := range tc.Want {
 				if !errors.Is(err, want) || !errors.Is(err2, want) {
 					t.Errorf("Await = %d, %v; Submit+Await = %d, %v; want errors matching %v", n, err, n2, err2, want)
 				}

@@ -4,6 +4,7 @@
 package testutil
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"strings"
@@ -64,5 +65,26 @@ func BreakLoop(t testing.TB, l *ring.Loop) {
 	defer devNull.Close()
 	if err := l.Do(func(r *ring.Ring) error { return unix.Dup2(int(devNull.Fd()), r.Fd()) }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// EndedContext is a context that has ended and the errors that its end
+// matches with errors.Is.
+type EndedContext struct {
+	Name string
+	Ctx  context.Context
+	Want []error
+}
+
+// EndedContexts returns a cancelled context and one whose deadline has
+// passed (which also matches os.ErrDeadlineExceeded in this module).
+func EndedContexts(t testing.TB) []EndedContext {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	passed, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	t.Cleanup(cancel2)
+	return []EndedContext{
+		{"cancelled", cancelled, []error{context.Canceled}},
+		{"deadline passed", passed, []error{context.DeadlineExceeded, os.ErrDeadlineExceeded}},
 	}
 }
