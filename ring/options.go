@@ -8,13 +8,13 @@ import "time"
 type Option func(*config)
 
 type config struct {
-	flags        SetupFlags
-	cqEntries    uint32
-	sqThreadCPU  uint32
-	sqThreadIdle uint32
-	wqFd         uint32
-	ringMem      []byte // NO_MMAP: SQ/CQ rings
-	sqeMem       []byte // NO_MMAP: SQE array
+	flags       SetupFlags
+	cqEntries   uint32
+	sqThreadCPU int
+	sqIdle      time.Duration // WithSQPoll's idle, checked by validate
+	wqFd        uint32
+	ringMem     []byte // NO_MMAP: SQ/CQ rings
+	sqeMem      []byte // NO_MMAP: SQE array
 }
 
 // WithFlags ORs raw IORING_SETUP_* flags into the setup. It is the escape
@@ -33,22 +33,31 @@ func WithHybridIOPoll() Option { return WithFlags(SetupHybridIOPoll) }
 // WithSQPoll sets IORING_SETUP_SQPOLL (5.1): a kernel thread polls the SQ,
 // so submission needs no syscall while it is awake. idle is how long the
 // thread spins before it sleeps (sq_thread_idle, rounded up to whole
-// milliseconds; 0 lets the kernel choose, one second).
+// milliseconds; 0 lets the kernel choose, one second). New refuses a
+// negative idle, or one above 2^32-1 ms, with a *SetupError.
 func WithSQPoll(idle time.Duration) Option {
 	return func(c *config) {
 		c.flags |= SetupSQPoll
-		// sq_thread_idle is in milliseconds and 0 means the kernel's
-		// default (1 s): round a sub-millisecond idle up, not down.
-		c.sqThreadIdle = uint32((idle + time.Millisecond - 1) / time.Millisecond)
+		c.sqIdle = idle
 	}
 }
 
+// maxSQIdle is the longest sq_thread_idle the u32 millisecond field holds.
+const maxSQIdle = (1<<32 - 1) * time.Millisecond
+
+// sqThreadIdle is sq_thread_idle for idle: milliseconds, a sub-millisecond
+// idle rounded up, not down (0 means the kernel's default, 1 s). validate
+// has checked that it fits.
+func sqThreadIdle(idle time.Duration) uint32 {
+	return uint32((idle + time.Millisecond - 1) / time.Millisecond)
+}
+
 // WithSQThreadCPU sets IORING_SETUP_SQ_AFF (5.1): pin the SQPOLL thread to
-// cpu. Needs WithSQPoll.
+// cpu (0 to 2^32-1). Needs WithSQPoll.
 func WithSQThreadCPU(cpu int) Option {
 	return func(c *config) {
 		c.flags |= SetupSQAff
-		c.sqThreadCPU = uint32(cpu)
+		c.sqThreadCPU = cpu
 	}
 }
 

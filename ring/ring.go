@@ -77,8 +77,8 @@ func New(entries uint32, opts ...Option) (*Ring, error) {
 	r.params = Params{
 		CQEntries:    c.cqEntries,
 		Flags:        c.flags,
-		SQThreadCPU:  c.sqThreadCPU,
-		SQThreadIdle: c.sqThreadIdle,
+		SQThreadCPU:  uint32(c.sqThreadCPU),
+		SQThreadIdle: sqThreadIdle(c.sqIdle),
 		WQFd:         c.wqFd,
 	}
 	if c.flags&SetupNoMmap != 0 {
@@ -126,6 +126,13 @@ func validate(entries uint32, c *config) error {
 		return &NotSupportedError{What: "IORING_SETUP flags " + hex(uint64(f&^setupFlagsKnown))}
 	case f&SetupSQAff != 0 && f&SetupSQPoll == 0:
 		return rule("SQ_AFF needs SQPOLL")
+	case f&SetupSQAff != 0 && (c.sqThreadCPU < 0 || uint64(c.sqThreadCPU) > 1<<32-1):
+		return rule("SQ_AFF needs a CPU number from 0 to 4294967295")
+	case c.sqIdle < 0:
+		// uint32 of a negative millisecond count is about 49 days of spinning.
+		return rule("SQPOLL idle must not be negative")
+	case c.sqIdle > maxSQIdle:
+		return rule("SQPOLL idle must be at most 4294967295 ms (about 49.7 days)")
 	case f&SetupTaskrunFlag != 0 && f&(SetupCoopTaskrun|SetupDeferTaskrun) == 0:
 		return rule("TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN")
 	case f&SetupDeferTaskrun != 0 && f&SetupSingleIssuer == 0:
