@@ -91,6 +91,11 @@ func timeoutOpcodeTests() map[ring.Op]func(t *testing.T) {
 			wantCQE(t, "read it cancelled", got[5], ring.CQE{UserData: 5, Res: ecanceled})
 
 			wantErrno(t, "TIMEOUT_REMOVE unknown", r.do(func(s *ring.SQE) { s.PrepTimeoutRemove(999, 0) }), syscall.ENOENT)
+			// An update keeps the timeout's clock: a clock flag is refused
+			// whatever the target (only TimeoutAbs may be added).
+			wantErrno(t, "TIMEOUT_REMOVE update with BOOTTIME", r.do(func(s *ring.SQE) { s.PrepTimeoutUpdate(&short, 999, ring.TimeoutBoottime) }), syscall.EINVAL)
+			wantErrno(t, "LINK_TIMEOUT_UPDATE with REALTIME", r.do(func(s *ring.SQE) { s.PrepLinkTimeoutUpdate(&short, 999, ring.TimeoutRealtime) }), syscall.EINVAL)
+			wantErrno(t, "TIMEOUT_REMOVE update with ABS", r.do(func(s *ring.SQE) { s.PrepTimeoutUpdate(&short, 999, ring.TimeoutAbs) }), syscall.ENOENT)
 		},
 		ring.OpLinkTimeout: func(t *testing.T) {
 			r := newTRing(t)

@@ -27,18 +27,20 @@ func (s *SQE) PrepTimeoutRemove(target uint64, flags uint32) {
 
 // PrepTimeoutUpdate prepares IORING_OP_TIMEOUT_REMOVE with
 // IORING_TIMEOUT_UPDATE: re-arm the timeout with user_data target to ts
-// (flags may add TimeoutAbs and a clock).
-// Res: 0, or -ENOENT. CQE flags: none. Since 5.11. Memory: ts until the CQE.
+// (flags may add TimeoutAbs). The timeout keeps the clock it was armed
+// with: TimeoutBoottime or TimeoutRealtime in flags fails with -EINVAL.
+// Res: 0, -ENOENT, or -EINVAL. CQE flags: none. Since 5.11. Memory: ts until the CQE.
 func (s *SQE) PrepTimeoutUpdate(ts *Timespec, target uint64, flags uint32) {
 	*s = SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: target, Off: ptrAddr(ts), OpFlags: flags | TimeoutUpdate}
 }
 
 // PrepLinkTimeoutUpdate prepares IORING_OP_TIMEOUT_REMOVE with
 // IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE: re-arm the linked
-// timeout with user_data target to ts. (Both bits: the kernel treats an SQE
-// without TIMEOUT_UPDATE as a removal, which finds no plain timeout and
-// fails with -ENOENT.)
-// Res: 0, or -ENOENT. CQE flags: none. Since 5.15. Memory: ts until the CQE.
+// timeout with user_data target to ts; flags as PrepTimeoutUpdate
+// (TimeoutAbs only). (Both bits: the kernel treats an SQE without
+// TIMEOUT_UPDATE as a removal, which finds no plain timeout and fails with
+// -ENOENT.)
+// Res: 0, -ENOENT, or -EINVAL. CQE flags: none. Since 5.15. Memory: ts until the CQE.
 func (s *SQE) PrepLinkTimeoutUpdate(ts *Timespec, target uint64, flags uint32) {
 	*s = SQE{Opcode: OpTimeoutRemove, Fd: -1, Addr: target, Off: ptrAddr(ts), OpFlags: flags | TimeoutUpdate | LinkTimeoutUpdate}
 }
