@@ -22,13 +22,19 @@ import (
 // Wait gives). The errors: ErrGroupTooLong (more than MaxGroup
 // requests), ErrDanglingLink, ErrSkipSuccessLast, ErrSkipSuccessHardlink
 // (see loop_group.go), ErrRequestBusy (a Request still in flight, or
-// passed twice), a *NotSupportedError for an opcode the kernel lacks, and
-// ErrClosed once Close has begun. On error nothing was submitted.
+// passed twice), a *NotSupportedError for an opcode the kernel lacks,
+// ErrClosed once Close has begun, and an *ArgError (ErrInvalidArgument)
+// for a nil Request. On error nothing was submitted.
 //
 // The SQEs go to the kernel no later than the moment any goroutine waits
 // on one of them (in practice at once, batched with those of concurrent
 // submitters).
 func (l *Loop) Submit(ctx context.Context, reqs ...*Request) error {
+	for i, r := range reqs {
+		if r == nil {
+			return &ArgError{Call: "Loop.Submit", Reason: "request " + itoa(int64(i)) + " of " + itoa(int64(len(reqs))) + " is nil"}
+		}
+	}
 	if l.shards != nil {
 		return l.submitSharded(ctx, reqs)
 	}
