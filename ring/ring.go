@@ -338,8 +338,15 @@ func (r *Ring) closeFd() error {
 	return nil
 }
 
-// Fd returns the ring's file descriptor, or -1 for a REGISTERED_FD_ONLY ring.
-func (r *Ring) Fd() int { return r.fd }
+// Fd returns the ring's file descriptor, or -1 for a REGISTERED_FD_ONLY
+// ring and after Close (the number may by then name another file, and a
+// MSG_RING sent to it would reach whatever ring reused it).
+func (r *Ring) Fd() int {
+	if r.closed {
+		return -1
+	}
+	return r.fd
+}
 
 // Params returns the io_uring_params the kernel filled in at setup.
 func (r *Ring) Params() Params { return r.params }
