@@ -333,6 +333,14 @@ func (l *Loop) CheckOp(op Op) error {
 // running fn before it closes the ring; once Close has begun, Do returns
 // ErrClosed without running fn. fn must not get SQEs, submit or reap (the
 // Loop owns the queues), nor call Do or Close.
+//
+// On a Loop over several rings (WithRings, WithSpillRings, and a
+// shared-mode Loop made without either, which has up to GOMAXPROCS rings)
+// Do runs fn once per ring, home ring first, and stops at the first error,
+// leaving the rings before it with whatever fn did to them. So fn must be
+// repeatable per ring, and a value it returns (a personality id, a
+// registered ring fd index) is the last ring's; DoBufferGroup runs on the
+// home ring only.
 func (l *Loop) Do(fn func(r *Ring) error) error {
 	if l.shards != nil {
 		return l.doSharded(fn)
