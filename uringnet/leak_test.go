@@ -37,13 +37,16 @@ func snapshot(t *testing.T) resources {
 
 // settle waits (up to a bound, without asserting time) until the
 // snapshot equals want: goroutines of closed conns and timers finish
-// asynchronously. Fewer goroutines than before is no leak (a goroutine of
-// an earlier test may have ended meanwhile), so it counts as equal.
+// asynchronously. Fewer goroutines or descriptors than before is no leak
+// (a goroutine of an earlier test may have ended meanwhile, and closed a
+// descriptor it held: seen once in a shuffled run at GOMAXPROCS=8, 28
+// descriptors after against 29 before), so it counts as equal.
 func settle(t *testing.T, want resources) resources {
 	var got resources
 	for i := 0; i < 200; i++ {
 		got = snapshot(t)
 		got.Goroutines = max(got.Goroutines, want.Goroutines)
+		got.FDs = max(got.FDs, want.FDs)
 		if got == want {
 			break
 		}
