@@ -220,11 +220,11 @@ func (b *PbufRing) Add(buf []byte, bid uint16) error {
 	case b.mem == nil:
 		return ErrPbufRingClosed
 	case len(buf) == 0:
-		return argError(RegisterPbufRing, "empty provided buffer")
+		return &ArgError{Call: "PbufRing.Add", Reason: "empty provided buffer"}
 	case uint64(len(buf)) > 1<<32-1:
-		return argError(RegisterPbufRing, "provided buffer longer than 4 GiB")
+		return &ArgError{Call: "PbufRing.Add", Reason: "provided buffer longer than 4 GiB"}
 	case uint32(b.added) >= b.entries:
-		return argError(RegisterPbufRing, "more than "+itoa(int64(b.entries))+" buffers added without Advance")
+		return &ArgError{Call: "PbufRing.Add", Reason: "more than " + itoa(int64(b.entries)) + " buffers added without Advance"}
 	}
 	if int(bid) >= len(b.bufs) {
 		b.bufs = append(b.bufs, make([][]byte, int(bid)+1-len(b.bufs))...)

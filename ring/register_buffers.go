@@ -34,6 +34,10 @@ func iovecsOf(bufs [][]byte) []rsrcIovec {
 // maxFixedBuffers is IORING_MAX_REG_BUFFERS: the kernel refuses larger tables.
 const maxFixedBuffers = 1 << 14
 
+// maxFixedBufferLen is the kernel's limit on one fixed buffer (1 GiB,
+// io_buffer_validate); a longer one fails with a bare EFAULT.
+const maxFixedBufferLen = 1 << 30
+
 // RegisterBuffers registers bufs as the ring's fixed buffers 0..len(bufs)-1
 // (IORING_REGISTER_BUFFERS, 5.1). An empty slice leaves its slot empty
 // (5.19 kernels and later). The Ring keeps bufs reachable until
@@ -158,6 +162,11 @@ func checkBuffers(op RegisterOp, bufs [][]byte, tags []uint64) error {
 		return argError(op, "at most 16384 fixed buffers, not "+itoa(int64(len(bufs))))
 	case tags != nil && len(tags) != len(bufs):
 		return argError(op, "need one tag per buffer: "+itoa(int64(len(tags)))+" tags for "+itoa(int64(len(bufs)))+" buffers")
+	}
+	for i, b := range bufs {
+		if len(b) > maxFixedBufferLen {
+			return argError(op, "fixed buffer "+itoa(int64(i))+" is "+itoa(int64(len(b)))+" bytes, over the kernel's limit of 1 GiB per buffer")
+		}
 	}
 	return nil
 }
