@@ -17,10 +17,9 @@ import (
 // then on run only on those CPUs; existing workers keep their affinity.
 // The thread must already have an io-wq, i.e. have submitted to a ring
 // (EINVAL otherwise), and cpus must be allowed to the thread (EINVAL).
-// The kernel reads only as much of the mask as its own CPU mask holds
-// (64 CPUs a word, up to the machine's CPU count), so a CPU number past
-// that is dropped without an error: on a 2-CPU machine
-// RegisterIOWQAff([]int{9999}) returns nil.
+// The kernel reads only as much of the mask as its own CPU mask holds,
+// so a CPU number past that size is dropped without an error: on a
+// 2-CPU Linux 6.18 machine RegisterIOWQAff([]int{9999}) returned nil.
 func (r *Ring) RegisterIOWQAff(cpus []int) error {
 	if len(cpus) == 0 {
 		return argError(RegisterIOWQAff, "no CPUs given")
