@@ -125,6 +125,7 @@ func (l *Loop) reaper() {
 				idleSince = time.Now()
 			}
 			if time.Since(idleSince) < l.cfg.spin && l.wantLead.Load() == nil {
+				osYield()
 				runtime.Gosched()
 				continue
 			}
