@@ -6,11 +6,12 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"os"
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
 	"golang.org/x/sys/unix"
@@ -266,8 +267,9 @@ func TestMiscFamily(t *testing.T) {
 			t.Skip("cannot start /bin/true:", err)
 		}
 		info := await(t, future.Waitid(unix.P_PID, pid, unix.WEXITED))
-		if got := *(*int32)(unsafe.Pointer(&info)); got != int32(unix.SIGCHLD) {
-			t.Errorf("siginfo si_signo = %d, want SIGCHLD", got)
+		want := ring.ChildInfo{Signo: int32(unix.SIGCHLD), Code: ring.CLDExited, Pid: int32(pid), Uid: uint32(os.Getuid())}
+		if d := cmp.Diff(want, ring.SiginfoChild(&info)); d != "" {
+			t.Errorf("Waitid's siginfo (-want +got):\n%s", d)
 		}
 	})
 	t.Run("FutexWait/FutexWake/FutexWaitv", func(t *testing.T) {

@@ -3,11 +3,12 @@
 package ring_test
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
-	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
 	"github.com/uringkit/uring/ring"
@@ -61,11 +62,9 @@ func miscOpcodeTests() map[ring.Op]func(t *testing.T) {
 			var info ring.Siginfo
 			c := r.do(func(s *ring.SQE) { s.PrepWaitid(unix.P_PID, int32(pid), &info, unix.WEXITED) })
 			wantCQE(t, "WAITID", c, ring.CQE{})
-			// siginfo_t for SIGCHLD: si_signo, si_errno, si_code, pad, then
-			// si_pid, si_uid, si_status.
-			w := (*[7]int32)(unsafe.Pointer(&info))
-			if w[0] != int32(unix.SIGCHLD) || w[2] != 1 /* CLD_EXITED */ || w[4] != int32(pid) || w[6] != 0 {
-				t.Errorf("siginfo signo %d code %d pid %d status %d, want SIGCHLD CLD_EXITED %d 0", w[0], w[2], w[4], w[6], pid)
+			want := ring.ChildInfo{Signo: int32(unix.SIGCHLD), Code: ring.CLDExited, Pid: int32(pid), Uid: uint32(os.Getuid())}
+			if d := cmp.Diff(want, ring.SiginfoChild(&info)); d != "" {
+				t.Errorf("WAITID's siginfo (-want +got):\n%s", d)
 			}
 			// The child is gone: a second wait finds nothing.
 			if _, err := unix.Wait4(pid, nil, unix.WNOHANG, nil); err != unix.ECHILD {
