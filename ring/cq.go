@@ -130,7 +130,7 @@ func (r *Ring) PeekBatch(dst []CQE) int {
 	if r.cq.cqeShift == 4 && !r.cq.mixed {
 		// 16-byte CQEs, no fillers: at most two block copies (before and
 		// after the wrap) instead of a loop.
-		n = int(min(tail-head, uint32(min(len(dst), 1<<31))))
+		n = int(min(tail-head, uint32(min(uint64(len(dst)), 1<<31))))
 		cqes := unsafe.Slice((*CQE)(r.cq.cqes), r.cq.entries)
 		k := copy(dst[:n], cqes[head&r.cq.mask:])
 		copy(dst[k:n], cqes)

@@ -33,11 +33,11 @@ func timeoutOpcodeTests() map[ring.Op]func(t *testing.T) {
 			// absolute REALTIME (already past). Each expires.
 			var now unix.Timespec
 			unix.ClockGettime(unix.CLOCK_MONOTONIC, &now)
-			abs := ring.Timespec{Sec: now.Sec, Nsec: now.Nsec + 1e6}
+			abs := ring.Timespec{Sec: int64(now.Sec), Nsec: int64(now.Nsec) + 1e6}
 			wantErrno(t, "TIMEOUT ABS", r.do(func(s *ring.SQE) { s.PrepTimeout(&abs, 0, ring.TimeoutAbs) }), syscall.ETIME)
 			wantErrno(t, "TIMEOUT BOOTTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&ts, 0, ring.TimeoutBoottime) }), syscall.ETIME)
 			unix.ClockGettime(unix.CLOCK_REALTIME, &now)
-			real := ring.Timespec{Sec: now.Sec, Nsec: now.Nsec}
+			real := ring.Timespec{Sec: int64(now.Sec), Nsec: int64(now.Nsec)}
 			wantErrno(t, "TIMEOUT ABS REALTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&real, 0, ring.TimeoutAbs|ring.TimeoutRealtime) }), syscall.ETIME)
 			wantErrno(t, "TIMEOUT BOOTTIME|REALTIME", r.do(func(s *ring.SQE) { s.PrepTimeout(&ts, 0, ring.TimeoutBoottime|ring.TimeoutRealtime) }), syscall.EINVAL)
 

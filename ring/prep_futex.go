@@ -1,5 +1,7 @@
 package ring
 
+import "unsafe"
+
 // Futex family (futex2 interface, 6.7): FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAITV.
 // flags are FUTEX2_* flags: a size (Futex2SizeU32 for a Go uint32) and
 // optionally Futex2Private. mask selects bitset waiters (FutexBitsetMatchAny).
@@ -16,11 +18,15 @@ const (
 )
 
 // FutexWaitv is struct futex_waitv, one entry of FUTEX_WAITV. Uaddr is a Go
-// pointer so the collector keeps the futex word alive while it is listed.
+// pointer so the collector keeps the futex word alive while it is listed;
+// the kernel reads it as a __u64, which on a 32-bit platform is the
+// pointer and then 4 zero bytes (little-endian 32-bit platforms only: 386,
+// arm, mipsle).
 type FutexWaitv struct {
 	Val      uint64  // expected value
 	Uaddr    *uint32 // the futex word
-	Flags    uint32  // FUTEX2_* flags
+	_        [8 - unsafe.Sizeof(uintptr(0))]byte
+	Flags    uint32 // FUTEX2_* flags
 	Reserved uint32
 }
 
