@@ -142,7 +142,7 @@ func (o Op[T]) Result(c ring.CQE) (T, error) {
 		var zero T
 		return zero, ErrZeroOp
 	}
-	if c.Res < 0 && (o.okErrno == 0 || Errno(c.Res) != o.okErrno) {
+	if !o.succeeded(c) {
 		var zero T
 		return zero, NewError(o.sqe.Opcode, c.Res)
 	}
