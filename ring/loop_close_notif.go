@@ -36,11 +36,7 @@ func (l *Loop) abandonNotifs() int {
 		if !r.queued || (r.SQE.Opcode != OpSendZC && r.SQE.Opcode != OpSendmsgZC) {
 			return
 		}
-		keepForever(r, l.slots.takeSel(r.ud))
-		l.slots.put(r.ud)
-		l.inflight.Add(-1)
-		l.stats.completed.Add(1)
-		r.fail(ErrClosed)
+		l.abandon(r, ErrClosed)
 		n++
 	})
 	return n

@@ -219,11 +219,17 @@ func (l *Loop) failInFlight(err error) {
 // The Requests stay referenced for good (keepForever): the kernel may
 // still be using their memory, also after the Loop is gone. cqMu is held.
 func (l *Loop) failAll(err error) {
-	l.slots.each(func(r *Request) {
-		keepForever(r, l.slots.takeSel(r.ud))
-		l.slots.put(r.ud)
-		l.inflight.Add(-1)
-		l.stats.completed.Add(1)
-		r.fail(err)
-	})
+	l.slots.each(func(r *Request) { l.abandon(r, err) })
+}
+
+// abandon resolves r, in flight, with err without its terminal CQE, which
+// the Loop will not wait for: its slot is freed, and what it references
+// for the kernel is kept for good (keepForever), since the kernel may
+// still use it. cqMu is held.
+func (l *Loop) abandon(r *Request, err error) {
+	keepForever(r, l.slots.takeSel(r.ud))
+	l.slots.put(r.ud)
+	l.inflight.Add(-1)
+	l.stats.completed.Add(1)
+	r.fail(err)
 }
