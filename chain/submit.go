@@ -138,7 +138,7 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.submitted {
-		return Result{Outcome: Pending, By: -1, Err: &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrNotSubmitted}}
+		return Result{Outcome: Pending, By: -1, Err: c.notSubmitted(i)}
 	}
 	if !c.collect(ctx, i) {
 		return gaveUp(ctx)
@@ -167,6 +167,11 @@ func (c *Chain) result(ctx context.Context, i int) Result {
 		}
 	}
 	return c.classify(i)
+}
+
+// notSubmitted is the error of element i's step awaited before Submit.
+func (c *Chain) notSubmitted(i int) error {
+	return &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrNotSubmitted}
 }
 
 // gaveUp is the Result of a step whose outcome is not known because ctx
@@ -234,7 +239,7 @@ func (c *Chain) Results(ctx context.Context) []Result {
 			// another goroutine waited for a CQE; say which, as Step.Result
 			// does, rather than a Pending with no reason.
 			if !c.submitted {
-				r.Err = &BuildError{Elem: i, Step: c.elems[i].step, Op: c.opAt(i), Err: ErrNotSubmitted}
+				r.Err = c.notSubmitted(i)
 			} else {
 				r.Err = werr
 			}
