@@ -66,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&p.Setup, "setup", "", "how the uring side is set up: io_uring setup flags for both sides of nop and stat (e.g. SINGLE_ISSUER|DEFER_TASKRUN), Loop options for nop -engine loop (alias nop-loop) and randread (e.g. owner, shared, sqpoll); default none")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per run and line instead of the table")
 	fs.StringVar(&o.svg, "svg", "", "write a bar chart of the ratios to this SVG file")
-	fs.IntVar(&o.reps, "reps", 0, "repetitions of each comparison, interleaved (default 3; 1 for a single -engine run)")
+	fs.IntVar(&o.reps, "reps", 0, "repetitions of each comparison, interleaved (default 5; 1 for a single -engine run)")
 	fs.BoolVar(&o.list, "list", false, "list the workloads, their engines and parameters")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile to this file (of the comparisons only with -inprocess)")
 	fs.BoolVar(&o.inprocess, "inprocess", false, "run the comparisons in this process instead of one child process per engine run")
@@ -185,7 +185,7 @@ func printResult(out io.Writer, w Workload, engine string, r Result) {
 func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer) error {
 	reps := o.reps
 	if reps <= 0 {
-		reps = 3
+		reps = defaultReps
 	}
 	start := time.Now()
 	progress := isTerminal(stderr)
@@ -201,8 +201,21 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 			if progress {
 				fmt.Fprintf(stderr, "\r\033[K[%d/%d] %s %s (%s vs %s)", (rep-1)*len(rows)+i+1, reps*len(rows), r.w.Name(), r.label, r.c.Uring, r.c.Baseline)
 			}
-			u, uerr := runOne(r.w, r.c.Uring, r.c.Params, rep, o.inprocess, r.uErr, &r.uring, &r.uErr)
-			b, berr := runOne(r.w, r.c.Baseline, r.c.Params, rep, o.inprocess, r.bErr, &r.base, &r.bErr)
+			var u, b Result
+			var uerr, berr error
+			runU := func() { u, uerr = runOne(r.w, r.c.Uring, r.c.Params, rep, o.inprocess, r.uErr, &r.uring, &r.uErr) }
+			runB := func() { b, berr = runOne(r.w, r.c.Baseline, r.c.Params, rep, o.inprocess, r.bErr, &r.base, &r.bErr) }
+			// Which side runs first alternates from one repetition to
+			// the next (uring first in odd ones), so that whatever the
+			// run before leaves behind (the device's queue, the host's
+			// caches, a CPU still busy) falls on both sides alike.
+			if uringFirst(rep) {
+				runU()
+				runB()
+			} else {
+				runB()
+				runU()
+			}
 			if uerr == nil && berr == nil && b.OpsPerSec() > 0 {
 				r.ratios = append(r.ratios, u.OpsPerSec()/b.OpsPerSec())
 			}
@@ -258,6 +271,19 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 	}
 	return nil
 }
+
+// defaultReps: repetitions of each comparison without -reps. A 1 s
+// O_DIRECT run moves by up to a tenth from one run to the next on both
+// sides (the virtio disk), so with 3 the median's ratio for the same two
+// builds ranged 0.87-0.98x against fio at QD 32 from one table to the
+// next; 5 give a steadier median for about 135 s per table
+// (docs/benchmarks.md).
+const defaultReps = 5
+
+// uringFirst reports whether repetition rep (from 1) of a comparison runs
+// its uring side before its baseline: odd repetitions do, even ones run
+// the baseline first.
+func uringFirst(rep int) bool { return rep%2 == 1 }
 
 var errNotRun = errors.New("not run: failed earlier")
 

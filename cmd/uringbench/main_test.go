@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,39 @@ func TestBadFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// orderWorkload records the engines it ran, in order.
+type orderWorkload struct {
+	fakeWorkload
+	ran *[]string
+}
+
+func (w orderWorkload) Defaults() []Comparison {
+	return []Comparison{{Uring: "u", Baseline: "b"}}
+}
+
+func (w orderWorkload) Run(engine string, p Params) (Result, error) {
+	*w.ran = append(*w.ran, engine)
+	return Result{Params: p, Ops: 1, Seconds: 1}, nil
+}
+
+// TestComparisonOrderAlternates: the side that runs first alternates from
+// one repetition to the next, so that what a run leaves behind falls on
+// both sides alike.
+func TestComparisonOrderAlternates(t *testing.T) {
+	var ran []string
+	w := orderWorkload{ran: &ran}
+	var out bytes.Buffer
+	if err := runComparisons([]Workload{w}, options{reps: 4, inprocess: true}, Params{}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"u", "b", "b", "u", "u", "b", "b", "u"}
+	if d := cmp.Diff(want, ran); d != "" {
+		t.Errorf("engine order (-want +got):\n%s", d)
+	}
+	if !strings.Contains(out.String(), "median of 4 interleaved repetitions") {
+		t.Errorf("table does not say 4 repetitions:\n%s", out.String())
 	}
 }
