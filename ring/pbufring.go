@@ -230,7 +230,7 @@ func (b *PbufRing) Add(buf []byte, bid uint16) error {
 		b.bufs = append(b.bufs, make([][]byte, int(bid)+1-len(b.bufs))...)
 	}
 	b.bufs[bid] = buf
-	*b.slot(b.tail + b.added) = Buf{Addr: addrOf(buf), Len: uint32(len(buf)), Bid: bid}
+	*b.slot(b.tail + b.added) = Buf{Addr: addrOf(buf), Len: lenOf(buf), Bid: bid}
 	b.added++
 	return nil
 }

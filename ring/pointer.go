@@ -1,6 +1,9 @@
 package ring
 
-import "unsafe"
+import (
+	"math"
+	"unsafe"
+)
 
 // Helpers that turn Go memory into the addresses an SQE carries.
 //
@@ -45,4 +48,17 @@ func ptrAddr[T any](p *T) uint64 {
 	up := unsafe.Pointer(p)
 	escape(up)
 	return uint64(uintptr(up))
+}
+
+// lenOf returns len(s) as an SQE's 32-bit len field, capped at
+// math.MaxUint32 instead of wrapping: a 4 GiB + 10 byte buffer would
+// otherwise read or write 10 bytes. Capped, a read or write transfers
+// what fits (a short count, which the kernel gives anyway: it moves at
+// most about 2 GiB per call), and a count that large (iovecs, fds, events)
+// gets EINVAL from the kernel.
+func lenOf[T any](s []T) uint32 {
+	if uint64(len(s)) > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(len(s))
 }

@@ -43,7 +43,7 @@ func (s *SQE) PrepFadvise(fd int32, off int64, n uint32, advice uint32) {
 // over mem, which should be page aligned (an mmap'd region).
 // Res: 0. CQE flags: none. Since 5.6. Memory: mem until the CQE.
 func (s *SQE) PrepMadvise(mem []byte, advice uint32) {
-	*s = SQE{Opcode: OpMadvise, Fd: -1, Addr: addrOf(mem), Len: uint32(len(mem)), OpFlags: advice}
+	*s = SQE{Opcode: OpMadvise, Fd: -1, Addr: addrOf(mem), Len: lenOf(mem), OpFlags: advice}
 }
 
 // PrepFtruncate prepares IORING_OP_FTRUNCATE: ftruncate(2) to length.
@@ -152,7 +152,7 @@ func (s *SQE) PrepFilesUpdate(fds []int32, offset uint32) {
 	if len(fds) > 0 {
 		addr = ptrAddr(&fds[0])
 	}
-	*s = SQE{Opcode: OpFilesUpdate, Fd: -1, Addr: addr, Len: uint32(len(fds)), Off: uint64(offset)}
+	*s = SQE{Opcode: OpFilesUpdate, Fd: -1, Addr: addr, Len: lenOf(fds), Off: uint64(offset)}
 }
 
 // PrepFixedFdInstall prepares IORING_OP_FIXED_FD_INSTALL: install direct

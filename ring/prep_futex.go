@@ -55,5 +55,5 @@ func (s *SQE) PrepFutexWaitv(futexes []FutexWaitv) {
 	if len(futexes) > 0 {
 		addr = ptrAddr(&futexes[0])
 	}
-	*s = SQE{Opcode: OpFutexWaitv, Addr: addr, Len: uint32(len(futexes))}
+	*s = SQE{Opcode: OpFutexWaitv, Addr: addr, Len: lenOf(futexes)}
 }

@@ -88,7 +88,7 @@ func (s *SQE) PrepShutdown(fd int32, how int32) {
 // RecvSendPollFirst can be added with SetIoPrio.
 // Res: bytes sent. CQE flags: none. Since 5.6. Memory: buf until the CQE.
 func (s *SQE) PrepSend(fd int32, buf []byte, msgFlags uint32) {
-	*s = SQE{Opcode: OpSend, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), OpFlags: msgFlags}
+	*s = SQE{Opcode: OpSend, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), OpFlags: msgFlags}
 }
 
 // PrepSendto prepares IORING_OP_SEND with a destination address: sendto(2)
@@ -96,7 +96,7 @@ func (s *SQE) PrepSend(fd int32, buf []byte, msgFlags uint32) {
 // Res: bytes sent. CQE flags: none. Since 6.0. Memory: buf and sa until
 // the CQE.
 func (s *SQE) PrepSendto(fd int32, buf []byte, msgFlags uint32, sa *unix.RawSockaddrAny, saLen uint32) {
-	*s = SQE{Opcode: OpSend, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), OpFlags: msgFlags, Off: ptrAddr(sa), SpliceFdIn: int32(uint16(saLen))}
+	*s = SQE{Opcode: OpSend, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), OpFlags: msgFlags, Off: ptrAddr(sa), SpliceFdIn: int32(uint16(saLen))}
 }
 
 // PrepSendv prepares IORING_OP_SEND with IORING_SEND_VECTORIZED: send of
@@ -104,7 +104,7 @@ func (s *SQE) PrepSendto(fd int32, buf []byte, msgFlags uint32, sa *unix.RawSock
 // Res: bytes sent. CQE flags: none. Since 6.17. Memory: iovs and their
 // buffers until the CQE.
 func (s *SQE) PrepSendv(fd int32, iovs []unix.Iovec, msgFlags uint32) {
-	*s = SQE{Opcode: OpSend, IoPrio: SendVectorized, Fd: fd, Addr: iovecAddr(iovs), Len: uint32(len(iovs)), OpFlags: msgFlags}
+	*s = SQE{Opcode: OpSend, IoPrio: SendVectorized, Fd: fd, Addr: iovecAddr(iovs), Len: lenOf(iovs), OpFlags: msgFlags}
 }
 
 // PrepSendBundle prepares IORING_OP_SEND with IORING_RECVSEND_BUNDLE: send
@@ -120,7 +120,7 @@ func (s *SQE) PrepSendBundle(fd int32, n uint32, msgFlags uint32, group uint16) 
 // Res: bytes received, 0 when the peer shut down. CQE flags:
 // F_SOCK_NONEMPTY. Since 5.6. Memory: buf until the CQE.
 func (s *SQE) PrepRecv(fd int32, buf []byte, msgFlags uint32) {
-	*s = SQE{Opcode: OpRecv, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), OpFlags: msgFlags}
+	*s = SQE{Opcode: OpRecv, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), OpFlags: msgFlags}
 }
 
 // PrepRecvSelect prepares IORING_OP_RECV into a buffer of provided-buffer
@@ -183,7 +183,7 @@ func (s *SQE) PrepRecvmsgMultishot(fd int32, msg *unix.Msghdr, msgFlags uint32, 
 // Res: bytes sent (first CQE); 0 or usage bits (notification).
 // CQE flags: F_MORE, F_NOTIF. Since 6.0. Memory: buf until the F_NOTIF CQE.
 func (s *SQE) PrepSendZC(fd int32, buf []byte, msgFlags uint32, zcFlags uint16) {
-	*s = SQE{Opcode: OpSendZC, IoPrio: zcFlags, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), OpFlags: msgFlags}
+	*s = SQE{Opcode: OpSendZC, IoPrio: zcFlags, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), OpFlags: msgFlags}
 }
 
 // PrepSendZCFixed is PrepSendZC from registered buffer bufIndex
@@ -191,7 +191,7 @@ func (s *SQE) PrepSendZC(fd int32, buf []byte, msgFlags uint32, zcFlags uint16) 
 // Res and CQE flags as PrepSendZC. Since 6.0. Memory: the registered buffer
 // stays registered until the F_NOTIF CQE.
 func (s *SQE) PrepSendZCFixed(fd int32, buf []byte, msgFlags uint32, zcFlags uint16, bufIndex uint16) {
-	*s = SQE{Opcode: OpSendZC, IoPrio: zcFlags | RecvSendFixedBuf, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), OpFlags: msgFlags, BufIndex: bufIndex}
+	*s = SQE{Opcode: OpSendZC, IoPrio: zcFlags | RecvSendFixedBuf, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), OpFlags: msgFlags, BufIndex: bufIndex}
 }
 
 // PrepSendmsgZC prepares IORING_OP_SENDMSG_ZC: a zero-copy sendmsg(2), with

@@ -52,5 +52,5 @@ func (s *SQE) PrepEpollWait(epfd int32, events []EpollEvent) {
 	if len(events) > 0 {
 		addr = ptrAddr(&events[0])
 	}
-	*s = SQE{Opcode: OpEpollWait, Fd: epfd, Addr: addr, Len: uint32(len(events))}
+	*s = SQE{Opcode: OpEpollWait, Fd: epfd, Addr: addr, Len: lenOf(events)}
 }

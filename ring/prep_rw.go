@@ -20,7 +20,7 @@ func iovecAddr(iovs []unix.Iovec) uint64 {
 // Res: bytes read, 0 at end of file. CQE flags: none. Since 5.6.
 // Memory: buf until the CQE.
 func (s *SQE) PrepRead(fd int32, buf []byte, off int64) {
-	*s = SQE{Opcode: OpRead, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), Off: uint64(off)}
+	*s = SQE{Opcode: OpRead, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), Off: uint64(off)}
 }
 
 // PrepReadSelect prepares IORING_OP_READ into a provided buffer: up to
@@ -35,21 +35,21 @@ func (s *SQE) PrepReadSelect(fd int32, nbytes uint32, off int64, group uint16) {
 // PrepWrite prepares IORING_OP_WRITE: pwrite(2) of buf at off.
 // Res: bytes written. CQE flags: none. Since 5.6. Memory: buf until the CQE.
 func (s *SQE) PrepWrite(fd int32, buf []byte, off int64) {
-	*s = SQE{Opcode: OpWrite, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), Off: uint64(off)}
+	*s = SQE{Opcode: OpWrite, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), Off: uint64(off)}
 }
 
 // PrepReadv prepares IORING_OP_READV: preadv2(2) into iovs at off with
 // RWF_* rwFlags. Res: bytes read. CQE flags: none. Since 5.1.
 // Memory: iovs and the buffers they point to until the CQE.
 func (s *SQE) PrepReadv(fd int32, iovs []unix.Iovec, off int64, rwFlags uint32) {
-	*s = SQE{Opcode: OpReadv, Fd: fd, Addr: iovecAddr(iovs), Len: uint32(len(iovs)), Off: uint64(off), OpFlags: rwFlags}
+	*s = SQE{Opcode: OpReadv, Fd: fd, Addr: iovecAddr(iovs), Len: lenOf(iovs), Off: uint64(off), OpFlags: rwFlags}
 }
 
 // PrepWritev prepares IORING_OP_WRITEV: pwritev2(2) from iovs at off with
 // RWF_* rwFlags. Res: bytes written. CQE flags: none. Since 5.1.
 // Memory: iovs and the buffers they point to until the CQE.
 func (s *SQE) PrepWritev(fd int32, iovs []unix.Iovec, off int64, rwFlags uint32) {
-	*s = SQE{Opcode: OpWritev, Fd: fd, Addr: iovecAddr(iovs), Len: uint32(len(iovs)), Off: uint64(off), OpFlags: rwFlags}
+	*s = SQE{Opcode: OpWritev, Fd: fd, Addr: iovecAddr(iovs), Len: lenOf(iovs), Off: uint64(off), OpFlags: rwFlags}
 }
 
 // PrepReadFixed prepares IORING_OP_READ_FIXED: pread(2) into buf, which
@@ -57,7 +57,7 @@ func (s *SQE) PrepWritev(fd int32, iovs []unix.Iovec, off int64, rwFlags uint32)
 // Res: bytes read. CQE flags: none. Since 5.1. Memory: the registered
 // buffer stays registered until the CQE.
 func (s *SQE) PrepReadFixed(fd int32, buf []byte, off int64, bufIndex uint16) {
-	*s = SQE{Opcode: OpReadFixed, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), Off: uint64(off), BufIndex: bufIndex}
+	*s = SQE{Opcode: OpReadFixed, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), Off: uint64(off), BufIndex: bufIndex}
 }
 
 // PrepWriteFixed prepares IORING_OP_WRITE_FIXED: pwrite(2) from buf, which
@@ -65,7 +65,7 @@ func (s *SQE) PrepReadFixed(fd int32, buf []byte, off int64, bufIndex uint16) {
 // Res: bytes written. CQE flags: none. Since 5.1. Memory: the registered
 // buffer stays registered until the CQE.
 func (s *SQE) PrepWriteFixed(fd int32, buf []byte, off int64, bufIndex uint16) {
-	*s = SQE{Opcode: OpWriteFixed, Fd: fd, Addr: addrOf(buf), Len: uint32(len(buf)), Off: uint64(off), BufIndex: bufIndex}
+	*s = SQE{Opcode: OpWriteFixed, Fd: fd, Addr: addrOf(buf), Len: lenOf(buf), Off: uint64(off), BufIndex: bufIndex}
 }
 
 // PrepReadvFixed prepares IORING_OP_READV_FIXED: preadv2(2) into iovs,
@@ -73,7 +73,7 @@ func (s *SQE) PrepWriteFixed(fd int32, buf []byte, off int64, bufIndex uint16) {
 // Res: bytes read. CQE flags: none. Since 6.15. Memory: iovs until the
 // CQE; the registered buffer stays registered until the CQE.
 func (s *SQE) PrepReadvFixed(fd int32, iovs []unix.Iovec, off int64, rwFlags uint32, bufIndex uint16) {
-	*s = SQE{Opcode: OpReadvFixed, Fd: fd, Addr: iovecAddr(iovs), Len: uint32(len(iovs)), Off: uint64(off), OpFlags: rwFlags, BufIndex: bufIndex}
+	*s = SQE{Opcode: OpReadvFixed, Fd: fd, Addr: iovecAddr(iovs), Len: lenOf(iovs), Off: uint64(off), OpFlags: rwFlags, BufIndex: bufIndex}
 }
 
 // PrepWritevFixed prepares IORING_OP_WRITEV_FIXED: pwritev2(2) from iovs,
@@ -81,7 +81,7 @@ func (s *SQE) PrepReadvFixed(fd int32, iovs []unix.Iovec, off int64, rwFlags uin
 // Res: bytes written. CQE flags: none. Since 6.15. Memory: iovs until the
 // CQE; the registered buffer stays registered until the CQE.
 func (s *SQE) PrepWritevFixed(fd int32, iovs []unix.Iovec, off int64, rwFlags uint32, bufIndex uint16) {
-	*s = SQE{Opcode: OpWritevFixed, Fd: fd, Addr: iovecAddr(iovs), Len: uint32(len(iovs)), Off: uint64(off), OpFlags: rwFlags, BufIndex: bufIndex}
+	*s = SQE{Opcode: OpWritevFixed, Fd: fd, Addr: iovecAddr(iovs), Len: lenOf(iovs), Off: uint64(off), OpFlags: rwFlags, BufIndex: bufIndex}
 }
 
 // PrepReadMultishot prepares IORING_OP_READ_MULTISHOT: repeated reads of up

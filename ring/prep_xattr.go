@@ -8,14 +8,14 @@ package ring
 // on fd, XATTR_* flags. Res: 0. CQE flags: none. Since 5.19.
 // Memory: name and value until the CQE.
 func (s *SQE) PrepFsetxattr(fd int32, name *byte, value []byte, flags uint32) {
-	*s = SQE{Opcode: OpFsetxattr, Fd: fd, Addr: ptrAddr(name), Off: addrOf(value), Len: uint32(len(value)), OpFlags: flags}
+	*s = SQE{Opcode: OpFsetxattr, Fd: fd, Addr: ptrAddr(name), Off: addrOf(value), Len: lenOf(value), OpFlags: flags}
 }
 
 // PrepSetxattr prepares IORING_OP_SETXATTR: setxattr(2) of name to value on
 // path, XATTR_* flags. Res: 0. CQE flags: none. Since 5.19.
 // Memory: path, name and value until the CQE.
 func (s *SQE) PrepSetxattr(path, name *byte, value []byte, flags uint32) {
-	*s = SQE{Opcode: OpSetxattr, Addr: ptrAddr(name), Off: addrOf(value), Len: uint32(len(value)), OpFlags: flags, Addr3: ptrAddr(path)}
+	*s = SQE{Opcode: OpSetxattr, Addr: ptrAddr(name), Off: addrOf(value), Len: lenOf(value), OpFlags: flags, Addr3: ptrAddr(path)}
 }
 
 // PrepFgetxattr prepares IORING_OP_FGETXATTR: fgetxattr(2) of name on fd
@@ -23,12 +23,12 @@ func (s *SQE) PrepSetxattr(path, name *byte, value []byte, flags uint32) {
 // Res: the value's length. CQE flags: none. Since 5.19.
 // Memory: name and value until the CQE.
 func (s *SQE) PrepFgetxattr(fd int32, name *byte, value []byte) {
-	*s = SQE{Opcode: OpFgetxattr, Fd: fd, Addr: ptrAddr(name), Off: addrOf(value), Len: uint32(len(value))}
+	*s = SQE{Opcode: OpFgetxattr, Fd: fd, Addr: ptrAddr(name), Off: addrOf(value), Len: lenOf(value)}
 }
 
 // PrepGetxattr prepares IORING_OP_GETXATTR: getxattr(2) of name on path
 // into value. Res: the value's length. CQE flags: none. Since 5.19.
 // Memory: path, name and value until the CQE.
 func (s *SQE) PrepGetxattr(path, name *byte, value []byte) {
-	*s = SQE{Opcode: OpGetxattr, Addr: ptrAddr(name), Off: addrOf(value), Len: uint32(len(value)), Addr3: ptrAddr(path)}
+	*s = SQE{Opcode: OpGetxattr, Addr: ptrAddr(name), Off: addrOf(value), Len: lenOf(value), Addr3: ptrAddr(path)}
 }
