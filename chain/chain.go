@@ -25,13 +25,15 @@ type Chain struct {
 	// one step used to wait for the lock, and so ignore its context, for
 	// as long as another goroutine waited for another step
 	// (TestStepAwaitHonoursOwnContext).
-	mu        sync.Mutex
-	finalized bool // the trailing NOP (if any) has been added
-	submitted bool
-	waited    int // elements whose terminal CQE has been collected
+	mu         sync.Mutex
+	finalized  bool // the trailing NOP (if any) has been added
+	submitted  bool
+	submitting bool // a Submit is in Loop.Submit, without mu (waitSubmit)
+	waited     int  // elements whose terminal CQE has been collected
 	// changed, if not nil, is closed (and cleared) when an element's
-	// wait ends: goroutines that need an element another goroutine waits
-	// for wait on it, or on their context. Made only when one does.
+	// wait or a submission ends (wake): goroutines that need an element
+	// another goroutine waits for, or a chain on its way, wait on it, or
+	// on their context (sleep). Made only when one does.
 	changed   chan struct{}
 	reqs      []*ring.Request
 	reqInline [4]*ring.Request

@@ -14,19 +14,23 @@ import (
 // written; a nil Loop is future.ErrNilLoop. Submit blocks while the Loop
 // is full, honouring ctx; a ctx that has ended already submits nothing
 // and gives its error (errors.Is matches os.ErrDeadlineExceeded for a
-// passed deadline), leaving the chain unsubmitted. A second Submit, also
-// a concurrent one, fails with ErrSubmitted.
+// passed deadline), leaving the chain unsubmitted. A second Submit fails
+// with ErrSubmitted; one concurrent with the first waits for it (or for
+// its own ctx) and fails with ErrSubmitted if the first submitted the
+// chain. While Submit waits for room, Step.Await, Wait and Results from
+// other goroutines wait for the submission, each honouring its own ctx.
 func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	if c == nil {
 		return ErrNilChain
 	}
-	// Under mu: two Submits at once both passed the submitted check and
-	// filled the one request array together (TestSubmitConcurrently);
-	// now the second waits and gets ErrSubmitted. Step.Await and Wait
-	// from other goroutines wait for the submission instead of reporting
-	// the chain unsubmitted while it is on its way.
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Two Submits at once both passed the submitted check and filled the
+	// one request array together (TestSubmitConcurrently); now the second
+	// waits for the first.
+	if !c.waitSubmit(ctx) {
+		return ring.ContextError(ctx)
+	}
 	if c.submitted {
 		return chainError(ErrSubmitted)
 	}
@@ -59,7 +63,17 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 		e.req = r
 		c.reqs[i] = r
 	}
-	if err := l.Submit(ctx, c.reqs...); err != nil {
+	// Not under mu: l.Submit may wait for room in a full Loop for as long
+	// as the ops in flight take, and an Await of one of the chain's steps
+	// meanwhile used to wait for the lock, ignoring its own ctx
+	// (TestAwaitDuringSubmitHonoursContext). It waits in waitSubmit now.
+	c.submitting = true
+	c.mu.Unlock()
+	err := l.Submit(ctx, c.reqs...)
+	c.mu.Lock()
+	c.submitting = false
+	c.wake()
+	if err != nil {
 		for i := range c.elems {
 			c.elems[i].req.Release()
 			c.elems[i].req = nil
@@ -68,6 +82,43 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	}
 	c.submitted = true
 	return nil
+}
+
+// waitSubmit waits, with c.mu held, until no Submit is on its way
+// (submitting). It reports false if ctx ended first.
+func (c *Chain) waitSubmit(ctx context.Context) bool {
+	for c.submitting {
+		if !c.sleep(ctx) {
+			return false
+		}
+	}
+	return true
+}
+
+// sleep releases c.mu until the chain's state changes (wake) or ctx ends,
+// and reports false in the second case. c.mu is held again on return.
+func (c *Chain) sleep(ctx context.Context) bool {
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	changed := c.changed
+	c.mu.Unlock()
+	defer c.mu.Lock()
+	select {
+	case <-changed:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// wake tells the goroutines in sleep, if any, that the chain's state
+// changed. c.mu is held.
+func (c *Chain) wake() {
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
 }
 
 // collect waits for the terminal CQE of element i. It is called with c.mu
@@ -80,18 +131,9 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 func (c *Chain) collect(ctx context.Context, i int) bool {
 	e := &c.elems[i]
 	for e.waiting {
-		if c.changed == nil {
-			c.changed = make(chan struct{})
-		}
-		changed := c.changed
-		c.mu.Unlock()
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			c.mu.Lock()
+		if !c.sleep(ctx) {
 			return false
 		}
-		c.mu.Lock()
 	}
 	if e.done || e.req == nil {
 		return true
@@ -109,10 +151,7 @@ func (c *Chain) collect(ctx context.Context, i int) bool {
 	}
 	c.mu.Lock()
 	e.waiting = false
-	if c.changed != nil {
-		close(c.changed)
-		c.changed = nil
-	}
+	c.wake()
 	e.cqe, e.done = cqe, true
 	if err != nil {
 		e.werr = err
@@ -137,6 +176,9 @@ func (c *Chain) collect(ctx context.Context, i int) bool {
 func (c *Chain) result(ctx context.Context, i int) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.waitSubmit(ctx) {
+		return gaveUp(ctx)
+	}
 	if !c.submitted {
 		return Result{Outcome: Pending, By: -1, Err: c.notSubmitted(i)}
 	}
@@ -191,6 +233,9 @@ func (c *Chain) Wait(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.waitSubmit(ctx) {
+		return ring.ContextError(ctx)
+	}
 	if !c.submitted {
 		return chainError(ErrNotSubmitted)
 	}
@@ -238,7 +283,7 @@ func (c *Chain) Results(ctx context.Context) []Result {
 			// Not known: the chain was not submitted, or ctx ended while
 			// another goroutine waited for a CQE; say which, as Step.Result
 			// does, rather than a Pending with no reason.
-			if !c.submitted {
+			if !c.submitted && !c.submitting {
 				r.Err = c.notSubmitted(i)
 			} else {
 				r.Err = werr

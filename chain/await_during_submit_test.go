@@ -1,0 +1,116 @@
+//go:build linux
+
+package chain_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/uringkit/uring/chain"
+	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
+	"github.com/uringkit/uring/ring"
+)
+
+// TestAwaitDuringSubmitHonoursContext: while Submit waits for room in a
+// full Loop, an Await of one of the chain's steps, a Wait and a Results
+// from other goroutines, each with a context that has ended, return that
+// context's error instead of waiting for the submission; once there is
+// room the chain is submitted and its steps complete. Before, Submit held
+// the chain's lock for its whole wait, and all three hung until the Loop
+// had room.
+func TestAwaitDuringSubmitHonoursContext(t *testing.T) {
+	l, err := ring.NewLoop(ring.WithRings(1), ring.WithEntries(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	// Fill every credit with a read of the empty pipe.
+	var fill []*ring.Request
+	for range l.Stats().Capacity {
+		r := ring.NewRequest()
+		r.Buf = make([]byte, 1)
+		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+		if err := l.Submit(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		fill = append(fill, r)
+	}
+
+	c := chain.New()
+	first := chain.Add(c, future.Nop())
+	second := chain.Add(c, future.Nop())
+	submitted := make(chan error, 1)
+	go func() { submitted <- c.Submit(context.Background(), l) }()
+	testutil.WaitForStack(t, "Submit waiting for room", "chain.(*Chain).Submit", "ring.(*admission).acquire")
+
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	type outcome struct {
+		what string
+		err  error
+	}
+	got := make(chan outcome, 3)
+	go func() {
+		_, err := first.Await(ended)
+		got <- outcome{"Step.Await", err}
+	}()
+	go func() { got <- outcome{"Wait", c.Wait(ended)} }()
+	go func() {
+		rs := c.Results(ended)
+		var err error
+		if len(rs) != 2 || !errors.Is(rs[0].Err, context.Canceled) || !errors.Is(rs[1].Err, context.Canceled) {
+			err = errors.New("not both steps Pending with context.Canceled")
+		} else {
+			err = rs[0].Err
+		}
+		got <- outcome{"Results", err}
+	}()
+	for range 3 {
+		select {
+		case o := <-got:
+			if !errors.Is(o.err, context.Canceled) {
+				t.Errorf("%s with an ended context while Submit waits for room = %v, want context.Canceled", o.what, o.err)
+			}
+		case <-time.After(hangAfter):
+			t.Fatal("an Await, Wait or Results with an ended context waited for Submit, which waits for room")
+		}
+	}
+	select {
+	case err := <-submitted:
+		t.Fatalf("Submit returned %v while the Loop was full", err)
+	default:
+	}
+
+	// Make room: the fillers' reads get data.
+	if _, err := pw.Write(make([]byte, len(fill))); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fill {
+		if _, err := r.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+	}
+	if err := <-submitted; err != nil {
+		t.Fatalf("Submit once there was room: %v", err)
+	}
+	rs := c.Results(context.Background())
+	want := []chain.Result{{Outcome: chain.Completed, By: -1}, {Outcome: chain.Completed, By: -1}}
+	if d := cmp.Diff(want, rs); d != "" {
+		t.Errorf("Results after the submission (-want +got):\n%s", d)
+	}
+	if _, err := second.Await(context.Background()); err != nil {
+		t.Errorf("second step: %v", err)
+	}
+}
