@@ -226,7 +226,9 @@ func gaveUp(ctx context.Context) Result {
 // completed, else the error of the step that broke the chain (a
 // *ShortError for a short transfer), or of the first step that did not
 // complete. If ctx ends first, the error is the context's, as for
-// Step.Await.
+// Step.Await. The steps that completed keep their results even when Wait
+// returns an error: a descriptor an earlier step opened or accepted is
+// the caller's to close; Await that step for it.
 func (c *Chain) Wait(ctx context.Context) error {
 	if c == nil {
 		return ErrNilChain
