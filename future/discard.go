@@ -30,9 +30,10 @@ const (
 // something its receiver must release: a descriptor (Openat, Openat2,
 // Accept, AcceptMultishot, Socket, FixedFdInstall, Pipe), a direct
 // descriptor (OpenatDirect, AcceptDirect, SocketDirect, PipeDirect), or a
-// provided buffer (IOSQE_BUFFER_SELECT). Discard releases it.
+// provided buffer (IOSQE_BUFFER_SELECT), or, for an operation built with
+// Custom, whatever its Raw.Discard releases. Discard releases it.
 func (o Op[T]) Creates() bool {
-	return o.made != madeNothing || o.sqe.Flags&ring.SQEBufferSelect != 0
+	return o.made != madeNothing || o.discard != nil || o.sqe.Flags&ring.SQEBufferSelect != 0
 }
 
 // Discard releases what c, a CQE of this operation whose value no caller
@@ -47,10 +48,14 @@ func (o Op[T]) Creates() bool {
 // it drains after its loop ended early; callers that submit SQE()
 // themselves call it for a CQE they will not decode, on the
 // copy they submitted (Fresh: Pipe's descriptors are in its memory). An
-// operation built with Custom releases only a provided buffer its value
-// holds.
+// operation built with Custom calls its Raw.Discard if it has one, else
+// releases only a provided buffer its value holds.
 func (o Op[T]) Discard(l *ring.Loop, c ring.CQE) {
 	if c.Res < 0 || o.sqe.Flags&ring.SQECQESkipSuccess != 0 {
+		return
+	}
+	if o.discard != nil {
+		o.discard(c, o.keep)
 		return
 	}
 	switch o.made {

@@ -34,6 +34,9 @@ type Op[T any] struct {
 	// kernel only reads the kept memory, or it is the caller's.
 	renew func(s ring.SQE, keep unsafe.Pointer) (ring.SQE, unsafe.Pointer)
 	made  made // what a successful CQE creates, which Discard releases
+	// discard, for an operation built with Custom, releases what a
+	// successful CQE created (Raw.Discard); nil if nothing.
+	discard func(c ring.CQE, keep unsafe.Pointer)
 }
 
 // newOp is the one template every constructor goes through.
@@ -62,6 +65,13 @@ type Raw[T any] struct {
 	// Multishot says the operation posts CQEs with IORING_CQE_F_MORE until
 	// a terminal one.
 	Multishot bool
+	// Discard, if not nil, releases what a successful CQE (res >= 0)
+	// created when no caller will see its value: closes the descriptor
+	// an op that opens or accepts one put in res, for example. Op.Discard
+	// calls it (a Stream's CQEs drained after its loop ended), and
+	// Op.Creates reports true. nil: Op.Discard releases only a value
+	// that has a Release method (a provided buffer).
+	Discard func(c ring.CQE, keep unsafe.Pointer)
 }
 
 // Custom builds an Op from a raw description. It is how packages beside
@@ -72,7 +82,7 @@ func Custom[T any](r Raw[T]) Op[T] {
 	if r.Decode == nil {
 		r.Decode = decodeZero[T] // only the zero Op has no decoder (ErrZeroOp)
 	}
-	return Op[T]{sqe: r.SQE, keep: r.Keep, decode: r.Decode, expect: r.Expect, okErrno: r.OKErrno, multishot: r.Multishot}
+	return Op[T]{sqe: r.SQE, keep: r.Keep, decode: r.Decode, expect: r.Expect, okErrno: r.OKErrno, multishot: r.Multishot, discard: r.Discard}
 }
 
 // linkFlags are the SQE flags package chain sets; an Op never carries them.
