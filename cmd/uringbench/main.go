@@ -276,8 +276,8 @@ func runComparisons(ws []Workload, o options, p Params, stdout, stderr io.Writer
 // O_DIRECT run moves by up to a tenth from one run to the next on both
 // sides (the virtio disk), so with 3 the median's ratio for the same two
 // builds ranged 0.87-0.98x against fio at QD 32 from one table to the
-// next; 5 give a steadier median for about 135 s per table
-// (docs/benchmarks.md).
+// next; 5 give a steadier median, for about 175 s per table with the
+// O_DIRECT rows' 2 s runs (docs/benchmarks.md).
 const defaultReps = 5
 
 // uringFirst reports whether repetition rep (from 1) of a comparison runs
