@@ -5,7 +5,6 @@ package chain_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -29,23 +28,7 @@ func TestAwaitDuringSubmitHonoursContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
-	// Fill every credit with a read of the empty pipe.
-	var fill []*ring.Request
-	for range l.Stats().Capacity {
-		r := ring.NewRequest()
-		r.Buf = make([]byte, 1)
-		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-		if err := l.Submit(context.Background(), r); err != nil {
-			t.Fatal(err)
-		}
-		fill = append(fill, r)
-	}
+	fill, pw := testutil.FillLoop(t, l)
 
 	c := chain.New()
 	first := chain.Add(c, future.Nop())

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 )
 
@@ -27,23 +28,7 @@ func TestLoopSubmitDeadlineWhileFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pw.Close()
-			defer pr.Close()
-			// Fill every credit with a read of the empty pipe.
-			var reqs []*ring.Request
-			for range l.Stats().Capacity {
-				r := ring.NewRequest()
-				r.Buf = make([]byte, 1)
-				r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
-				if err := l.Submit(context.Background(), r); err != nil {
-					t.Fatal(err)
-				}
-				reqs = append(reqs, r)
-			}
+			reqs, _ := testutil.FillLoop(t, l)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 			defer cancel()
 			extra := ring.NewRequest()

@@ -1,6 +1,6 @@
 // Package testutil holds the helpers that the tests of several packages
 // of the module share: counting descriptors, waiting for a goroutine to
-// block in a given function, and breaking a Loop's ring.
+// block in a given function, filling a Loop and breaking its ring.
 package testutil
 
 import (
@@ -87,4 +87,27 @@ func EndedContexts(t testing.TB) []EndedContext {
 		{"cancelled", cancelled, []error{context.Canceled}},
 		{"deadline passed", passed, []error{context.DeadlineExceeded, os.ErrDeadlineExceeded}},
 	}
+}
+
+// FillLoop takes every admission credit of l with a 1-byte read of an
+// empty pipe, so that the next Submit waits for room. It returns the
+// reads and the pipe's write end (both ends are closed at cleanup):
+// writing len(reads) bytes completes them all.
+func FillLoop(t testing.TB, l *ring.Loop) (reads []*ring.Request, w *os.File) {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pr.Close(); pw.Close() })
+	for range l.Stats().Capacity {
+		r := ring.NewRequest()
+		r.Buf = make([]byte, 1)
+		r.SQE.PrepRead(int32(pr.Fd()), r.Buf, -1)
+		if err := l.Submit(context.Background(), r); err != nil {
+			t.Fatalf("filling the Loop: read %d: %v", len(reads), err)
+		}
+		reads = append(reads, r)
+	}
+	return reads, pw
 }
