@@ -31,6 +31,18 @@ func dialTCP(t *testing.T, addr netip.AddrPort) int {
 	return fd
 }
 
+// listenerWithQueued returns a listener with n connections queued on it,
+// whose client ends are closed at cleanup.
+func listenerWithQueued(t *testing.T, n int) int {
+	t.Helper()
+	lfd, addr := listener(t)
+	for range n {
+		c := dialTCP(t, addr)
+		t.Cleanup(func() { unix.Close(c) })
+	}
+	return lfd
+}
+
 // dropQueued accepts and closes the connections queued on the listener
 // lfd, which accepts that a cancel did stop left there, so that the
 // backlog never fills (a connect to a full backlog waits for SYN
@@ -204,16 +216,7 @@ func awaitCancelled[T any](op future.Op[T], l *ring.Loop) (T, error) {
 // fds the library closes. Before the fix they stayed open: 2 leaked, every
 // run.
 func TestStreamBreakClosesDrainedFds(t *testing.T) {
-	lfd, addr := listener(t)
-	var clients []int
-	for range 3 {
-		clients = append(clients, dialTCP(t, addr))
-	}
-	defer func() {
-		for _, c := range clients {
-			unix.Close(c)
-		}
-	}()
+	lfd := listenerWithQueued(t, 3)
 	before := testutil.OpenFds(t)
 	n := 0
 	for fd, err := range future.AcceptMultishot(lfd, unix.SOCK_CLOEXEC).Stream(context.Background(), loop) {

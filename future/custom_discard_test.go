@@ -22,16 +22,7 @@ import (
 // are then closed. Before Raw.Discard, a Custom op could not say it made
 // a descriptor: Creates reported false and both fds leaked.
 func TestCustomDiscardClosesDrainedFds(t *testing.T) {
-	lfd, addr := listener(t)
-	var clients []int
-	for range 3 {
-		clients = append(clients, dialTCP(t, addr))
-	}
-	defer func() {
-		for _, c := range clients {
-			unix.Close(c)
-		}
-	}()
+	lfd := listenerWithQueued(t, 3)
 	var sqe ring.SQE
 	sqe.PrepAcceptMultishot(int32(lfd), nil, nil, unix.SOCK_CLOEXEC)
 	var discarded atomic.Int32
