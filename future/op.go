@@ -55,9 +55,11 @@ type Raw[T any] struct {
 	// Decode turns a CQE with res >= 0 (or res == -OKErrno) into the value;
 	// nil: the value is T's zero value.
 	Decode func(c ring.CQE, keep unsafe.Pointer) (T, error)
-	// Expect is the result of a complete transfer (the requested length),
-	// or -1 when the operation has none. Any other non-negative result is
-	// short, which breaks a soft link.
+	// Expect is the result of a complete transfer (the requested length)
+	// for an operation that moves bytes; any other non-negative result is
+	// short, which breaks a soft link. 0 (the zero value) or -1: the
+	// operation has none, and every non-negative result completes it (a
+	// request for 0 bytes can only move 0).
 	Expect int64
 	// OKErrno is an errno the operation counts as success (ETIME for a
 	// TIMEOUT that fired), or 0.
@@ -79,6 +81,12 @@ type Raw[T any] struct {
 // constructor here; it allocates nothing itself.
 func Custom[T any](r Raw[T]) Op[T] {
 	r.SQE.Flags &^= linkFlags
+	if r.Expect <= 0 {
+		// An Expect left at 0 made every positive result (an fd, a count)
+		// short: a chain's Wait failed with a *ShortError
+		// (TestCustomWithoutExpectCompletes).
+		r.Expect = -1
+	}
 	if r.Decode == nil {
 		r.Decode = decodeZero[T] // only the zero Op has no decoder (ErrZeroOp)
 	}
