@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"unsafe"
 
 	"github.com/uringkit/uring/future"
 	"github.com/uringkit/uring/ring"
@@ -116,4 +117,26 @@ func ExampleOp_Stream() {
 	// Output:
 	// true <nil>
 	// true <nil>
+}
+
+// Custom makes an operation from a prepared SQE, for an opcode or a form
+// future has no constructor for. Here: openat(2), whose result is a
+// descriptor. Keep holds the path the kernel reads until the CQE, and
+// Discard closes a descriptor that no caller will see (a Stream's CQEs
+// drained after an early break).
+func ExampleCustom() {
+	path, _ := unix.BytePtrFromString("/dev/null")
+	var sqe ring.SQE
+	sqe.PrepOpenat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	open := future.Custom(future.Raw[int]{
+		SQE:     sqe,
+		Keep:    unsafe.Pointer(path),
+		Decode:  func(c ring.CQE, _ unsafe.Pointer) (int, error) { return int(c.Res), nil },
+		Discard: func(c ring.CQE, _ unsafe.Pointer) { unix.Close(int(c.Res)) },
+	})
+	loop, _ := ring.DefaultLoop()
+	fd, err := open.Await(context.Background(), loop)
+	fmt.Println(fd >= 0, err, open.Creates())
+	unix.Close(fd)
+	// Output: true <nil> true
 }
