@@ -18,10 +18,12 @@ import (
 // TestAwaitDuringSubmitHonoursContext: while Submit waits for room in a
 // full Loop, an Await of one of the chain's steps, a Wait and a Results
 // from other goroutines, each with a context that has ended, return that
-// context's error instead of waiting for the submission; once there is
-// room the chain is submitted and its steps complete. Before, Submit held
-// the chain's lock for its whole wait, and all three hung until the Loop
-// had room.
+// context's error instead of waiting for the submission. The same calls
+// with a live context, and a second Submit, wait for the submission and
+// get their results once there is room (the second Submit ErrSubmitted).
+// Before, Submit held the chain's lock for its whole wait, and the calls
+// with an ended context hung until the Loop had room; the live ones
+// would hang for good if the end of the submission woke nobody.
 func TestAwaitDuringSubmitHonoursContext(t *testing.T) {
 	l, err := ring.NewLoop(ring.WithRings(1), ring.WithEntries(4))
 	if err != nil {
@@ -75,6 +77,33 @@ func TestAwaitDuringSubmitHonoursContext(t *testing.T) {
 	default:
 	}
 
+	// Live waiters, started while the submission waits for room.
+	bg := context.Background()
+	live := make(chan outcome, 4)
+	go func() {
+		_, err := second.Await(bg)
+		live <- outcome{"Step.Await", err}
+	}()
+	go func() { live <- outcome{"Wait", c.Wait(bg)} }()
+	go func() {
+		want := []chain.Result{{Outcome: chain.Completed, By: -1}, {Outcome: chain.Completed, By: -1}}
+		var err error
+		if d := cmp.Diff(want, c.Results(bg)); d != "" {
+			err = errors.New("Results (-want +got):\n" + d)
+		}
+		live <- outcome{"Results", err}
+	}()
+	go func() {
+		err := c.Submit(bg, l)
+		if errors.Is(err, chain.ErrSubmitted) {
+			err = nil
+		} else {
+			err = errors.Join(errors.New("not ErrSubmitted"), err)
+		}
+		live <- outcome{"second Submit", err}
+	}()
+	testutil.WaitForStacks(t, "waiters sleeping for the submission", 4, "chain.(*Chain).waitSubmit")
+
 	// Make room: the fillers' reads get data.
 	if _, err := pw.Write(make([]byte, len(fill))); err != nil {
 		t.Fatal(err)
@@ -87,6 +116,16 @@ func TestAwaitDuringSubmitHonoursContext(t *testing.T) {
 	}
 	if err := <-submitted; err != nil {
 		t.Fatalf("Submit once there was room: %v", err)
+	}
+	for range 4 {
+		select {
+		case o := <-live:
+			if o.err != nil {
+				t.Errorf("%s with a live context, started while Submit waited for room: %v", o.what, o.err)
+			}
+		case <-time.After(hangAfter):
+			t.Fatal("a waiter with a live context was not woken when the submission ended")
+		}
 	}
 	rs := c.Results(context.Background())
 	want := []chain.Result{{Outcome: chain.Completed, By: -1}, {Outcome: chain.Completed, By: -1}}

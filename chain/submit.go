@@ -63,17 +63,7 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 		e.req = r
 		c.reqs[i] = r
 	}
-	// Not under mu: l.Submit may wait for room in a full Loop for as long
-	// as the ops in flight take, and an Await of one of the chain's steps
-	// meanwhile used to wait for the lock, ignoring its own ctx
-	// (TestAwaitDuringSubmitHonoursContext). It waits in waitSubmit now.
-	c.submitting = true
-	c.mu.Unlock()
-	err := l.Submit(ctx, c.reqs...)
-	c.mu.Lock()
-	c.submitting = false
-	c.wake()
-	if err != nil {
+	if err := c.submitUnlocked(ctx, l); err != nil {
 		for i := range c.elems {
 			c.elems[i].req.Release()
 			c.elems[i].req = nil
@@ -82,6 +72,24 @@ func (c *Chain) Submit(ctx context.Context, l *ring.Loop) error {
 	}
 	c.submitted = true
 	return nil
+}
+
+// submitUnlocked submits c.reqs to l with c.mu released, the chain
+// marked submitting meanwhile, and wakes the goroutines waiting for the
+// submission. Not under mu: l.Submit may wait for room in a full Loop
+// for as long as the ops in flight take, and an Await of one of the
+// chain's steps used to wait for the lock all that time, ignoring its own
+// ctx (TestAwaitDuringSubmitHonoursContext). c.mu is held on entry and
+// on return, also if l.Submit panics.
+func (c *Chain) submitUnlocked(ctx context.Context, l *ring.Loop) error {
+	c.submitting = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.submitting = false
+		c.wake()
+	}()
+	return l.Submit(ctx, c.reqs...)
 }
 
 // waitSubmit waits, with c.mu held, until no Submit is on its way
@@ -235,6 +243,11 @@ func (c *Chain) Wait(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.wait(ctx)
+}
+
+// wait is Wait with c.mu held.
+func (c *Chain) wait(ctx context.Context) error {
 	if !c.waitSubmit(ctx) {
 		return ring.ContextError(ctx)
 	}
@@ -272,9 +285,12 @@ func (c *Chain) Results(ctx context.Context) []Result {
 	if c == nil {
 		return nil
 	}
-	werr := c.Wait(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Waiting and classifying under one hold of mu: between the two a
+	// Submit could start, or end, and the reasons below would not match
+	// what wait saw.
+	werr := c.wait(ctx)
 	out := make([]Result, 0, c.steps)
 	for i := range c.elems {
 		if c.elems[i].isTimeout || c.elems[i].internal {

@@ -30,16 +30,26 @@ func OpenFds(t testing.TB) int {
 // goroutine then blocks there. what names the wait in the failure.
 func WaitForStack(t testing.TB, what string, frames ...string) {
 	t.Helper()
+	WaitForStacks(t, what, 1, frames...)
+}
+
+// WaitForStacks is WaitForStack for n goroutines at once.
+func WaitForStacks(t testing.TB, what string, n int, frames ...string) {
+	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
 		buf := make([]byte, 1<<20)
 		buf = buf[:runtime.Stack(buf, true)]
+		found := 0
 		for _, g := range strings.Split(string(buf), "\n\n") {
 			if containsAll(g, frames) {
-				return
+				found++
 			}
 		}
+		if found >= n {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: no goroutine reached %v", what, frames)
+			t.Fatalf("%s: %d goroutines reached %v, want %d", what, found, frames, n)
 		}
 	}
 }
