@@ -26,12 +26,16 @@ func TestCustomDiscardClosesDrainedFds(t *testing.T) {
 	var sqe ring.SQE
 	sqe.PrepAcceptMultishot(int32(lfd), nil, nil, unix.SOCK_CLOEXEC)
 	var discarded atomic.Int32
+	var otherLoop atomic.Bool
 	op := future.Custom(future.Raw[int]{
 		SQE:       sqe,
 		Decode:    func(c ring.CQE, _ unsafe.Pointer) (int, error) { return int(c.Res), nil },
 		Expect:    -1,
 		Multishot: true,
-		Discard: func(c ring.CQE, _ unsafe.Pointer) {
+		Discard: func(l *ring.Loop, c ring.CQE, _ unsafe.Pointer) {
+			if l != loop {
+				otherLoop.Store(true)
+			}
 			discarded.Add(1)
 			unix.Close(int(c.Res))
 		},
@@ -54,6 +58,9 @@ func TestCustomDiscardClosesDrainedFds(t *testing.T) {
 	}
 	if got := discarded.Load(); got != 2 {
 		t.Errorf("Raw.Discard called %d times, want 2 (the drained CQEs)", got)
+	}
+	if otherLoop.Load() {
+		t.Error("Raw.Discard got another Loop than the Stream's")
 	}
 	if after := testutil.OpenFds(t); after != before {
 		t.Errorf("%d descriptors open before, %d after: %d leaked", before, after, after-before)

@@ -55,7 +55,7 @@ func (o Op[T]) Discard(l *ring.Loop, c ring.CQE) {
 		return
 	}
 	if o.discard != nil {
-		o.discard(c, o.keep)
+		o.discard(l, c, o.keep)
 		return
 	}
 	switch o.made {

@@ -132,7 +132,7 @@ func ExampleCustom() {
 		SQE:     sqe,
 		Keep:    unsafe.Pointer(path),
 		Decode:  func(c ring.CQE, _ unsafe.Pointer) (int, error) { return int(c.Res), nil },
-		Discard: func(c ring.CQE, _ unsafe.Pointer) { unix.Close(int(c.Res)) },
+		Discard: func(_ *ring.Loop, c ring.CQE, _ unsafe.Pointer) { unix.Close(int(c.Res)) },
 	})
 	loop, _ := ring.DefaultLoop()
 	fd, err := open.Await(context.Background(), loop)

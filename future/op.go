@@ -36,7 +36,7 @@ type Op[T any] struct {
 	made  made // what a successful CQE creates, which Discard releases
 	// discard, for an operation built with Custom, releases what a
 	// successful CQE created (Raw.Discard); nil if nothing.
-	discard func(c ring.CQE, keep unsafe.Pointer)
+	discard func(l *ring.Loop, c ring.CQE, keep unsafe.Pointer)
 }
 
 // newOp is the one template every constructor goes through.
@@ -68,12 +68,15 @@ type Raw[T any] struct {
 	// a terminal one.
 	Multishot bool
 	// Discard, if not nil, releases what a successful CQE (res >= 0)
-	// created when no caller will see its value: closes the descriptor
-	// an op that opens or accepts one put in res, for example. Op.Discard
-	// calls it (a Stream's CQEs drained after its loop ended), and
-	// Op.Creates reports true. nil: Op.Discard releases only a value
-	// that has a Release method (a provided buffer).
-	Discard func(c ring.CQE, keep unsafe.Pointer)
+	// created when no caller will see its value: closes the descriptor an
+	// op that opens or accepts one put in res, for example, or, for a
+	// direct descriptor, its slot in l's file table (l is the Loop the op
+	// ran on; nil if the caller has none). Op.Discard calls it (a Stream's
+	// CQEs drained after its loop ended), and Op.Creates reports true. It
+	// replaces Op.Discard's own release: for an op that selects a provided
+	// buffer it must give the buffer back itself. nil: Op.Discard releases
+	// only a value that has a Release method (a provided buffer).
+	Discard func(l *ring.Loop, c ring.CQE, keep unsafe.Pointer)
 }
 
 // Custom builds an Op from a raw description. It is how packages beside
