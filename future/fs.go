@@ -1,6 +1,7 @@
 package future
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/uringkit/uring/ring"
@@ -70,11 +71,18 @@ func Fadvise(fd int, off int64, n uint32, advice uint32) Op[struct{}] {
 	return newOp(s, nil, decodeVoid)
 }
 
-// Madvise is IORING_OP_MADVISE (5.6): madvise(2) over mem.
+// Madvise is IORING_OP_MADVISE (5.6): madvise(2) over mem. mem longer
+// than the SQE's 32-bit length can say (4 GiB - 1) is an *ArgError:
+// madvise has no short count, so advice over only the first 4 GiB would
+// look like success; split the range instead.
 func Madvise(mem []byte, advice uint32) Op[struct{}] {
 	var s ring.SQE
 	s.PrepMadvise(mem, advice)
-	return newOp(s, bytesPtr(mem), decodeVoid)
+	op := newOp(s, bytesPtr(mem), decodeVoid)
+	if uint64(len(mem)) > math.MaxUint32 {
+		return op.withErr("mem is longer than 4 GiB - 1, the most one IORING_OP_MADVISE covers")
+	}
+	return op
 }
 
 // Ftruncate is IORING_OP_FTRUNCATE (6.9): ftruncate(2).

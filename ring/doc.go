@@ -30,7 +30,8 @@
 // Memory whose address goes into an SQE must stay reachable until the
 // operation's last CQE; the Loop (goroutine-safe driver) keeps it so. A
 // Prep that takes a slice puts its length in the SQE's 32-bit len field,
-// capped at math.MaxUint32: a read or write of a longer buffer transfers
-// what the kernel takes in one call (a short count), never the length
-// modulo 4 GiB.
+// capped at math.MaxUint32, never the length modulo 4 GiB: a read or write
+// of a longer buffer transfers what the kernel takes in one call (a short
+// count); a madvise covers only the first 4 GiB - 1 and says so nowhere
+// (PrepMadvise).
 package ring

@@ -40,7 +40,10 @@ func (s *SQE) PrepFadvise(fd int32, off int64, n uint32, advice uint32) {
 }
 
 // PrepMadvise prepares IORING_OP_MADVISE: madvise(2) of advice (MADV_*)
-// over mem, which should be page aligned (an mmap'd region).
+// over mem, which should be page aligned (an mmap'd region). The SQE's
+// length is 32 bits: over a longer mem the advice covers only its first
+// math.MaxUint32 bytes, and res is still 0 (future.Madvise refuses such a
+// mem instead).
 // Res: 0. CQE flags: none. Since 5.6. Memory: mem until the CQE.
 func (s *SQE) PrepMadvise(mem []byte, advice uint32) {
 	*s = SQE{Opcode: OpMadvise, Fd: -1, Addr: addrOf(mem), Len: lenOf(mem), OpFlags: advice}
