@@ -5,13 +5,13 @@ package future_test
 import (
 	"context"
 	"errors"
-	"strconv"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 )
 
 // TestMadviseOver4GiBRefused: madvise has no short count, so a range
@@ -20,15 +20,8 @@ import (
 // (errors.Is syscall.EINVAL) before anything is submitted; the same call
 // over the first 4 GiB - 1 pages' worth goes through.
 func TestMadviseOver4GiBRefused(t *testing.T) {
-	if strconv.IntSize < 64 {
-		t.Skip("a slice of more than 4 GiB needs a 64-bit int")
-	}
 	n := uint64(1)<<32 + 4096
-	m, err := unix.Mmap(-1, 0, int(n), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
-	if err != nil {
-		t.Fatalf("reserving %d bytes of address space: %v", n, err)
-	}
-	defer unix.Munmap(m)
+	m := testutil.Reserve(t, n)
 	op := future.Madvise(m, unix.MADV_DONTNEED)
 	var ae *future.ArgError
 	if !errors.As(op.Err(), &ae) || !errors.Is(op.Err(), syscall.EINVAL) {

@@ -5,12 +5,12 @@ package ring_test
 import (
 	"math"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 )
 
@@ -21,15 +21,8 @@ import (
 // address space reserved with mmap, PROT_NONE but for its first page,
 // which is all the kernel writes.)
 func TestPrepLenCapsAt4GiB(t *testing.T) {
-	if strconv.IntSize < 64 {
-		t.Skip("a slice of more than 4 GiB needs a 64-bit int")
-	}
 	n := uint64(1)<<32 + 10
-	m, err := unix.Mmap(-1, 0, int(n), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
-	if err != nil {
-		t.Fatalf("reserving %d bytes of address space: %v", n, err)
-	}
-	defer unix.Munmap(m)
+	m := testutil.Reserve(t, n)
 	if err := unix.Mprotect(m[:4096], unix.PROT_READ|unix.PROT_WRITE); err != nil {
 		t.Fatal(err)
 	}

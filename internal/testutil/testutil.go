@@ -1,12 +1,15 @@
 // Package testutil holds the helpers that the tests of several packages
 // of the module share: counting descriptors, waiting for a goroutine to
-// block in a given function, filling a Loop and breaking its ring.
+// block in a given function, filling a Loop, breaking its ring and
+// reserving address space.
 package testutil
 
 import (
 	"context"
+	"math"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +123,20 @@ func FillLoop(t testing.TB, l *ring.Loop) (reads []*ring.Request, w *os.File) {
 		reads = append(reads, r)
 	}
 	return reads, pw
+}
+
+// Reserve returns n bytes of address space (mmap, PROT_NONE, no swap
+// reserved), unmapped at cleanup: a slice longer than memory, for tests of
+// lengths over 4 GiB. It skips t where int has 32 bits.
+func Reserve(t testing.TB, n uint64) []byte {
+	t.Helper()
+	if strconv.IntSize < 64 || n > math.MaxInt {
+		t.Skip("a slice of more than 4 GiB needs a 64-bit int")
+	}
+	m, err := unix.Mmap(-1, 0, int(n), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	if err != nil {
+		t.Fatalf("reserving %d bytes of address space: %v", n, err)
+	}
+	t.Cleanup(func() { unix.Munmap(m) })
+	return m
 }
