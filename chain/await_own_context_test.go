@@ -5,7 +5,6 @@ package chain_test
 import (
 	"context"
 	"errors"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -41,12 +40,7 @@ func TestStepAwaitHonoursOwnContext(t *testing.T) {
 	for _, sameStep := range []bool{true, false} {
 		name := map[bool]string{true: "same step", false: "later step"}[sameStep]
 		t.Run(name, func(t *testing.T) {
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := testutil.Pipe(t)
 			c := chain.New()
 			rd := chain.Add(c, future.Read(int(pr.Fd()), make([]byte, 4), -1))
 			nop := chain.Add(c, future.Nop())

@@ -5,7 +5,6 @@ package chain_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,16 +23,11 @@ import (
 func TestSubmitEndedContext(t *testing.T) {
 	for _, tc := range testutil.EndedContexts(t) {
 		t.Run(tc.Name, func(t *testing.T) {
-			pr, pw, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pr.Close()
-			defer pw.Close()
+			pr, pw := testutil.Pipe(t)
 			c := chain.New()
 			w := chain.Add(c, future.Write(int(pw.Fd()), []byte("abcd"), -1))
 			chain.Add(c, future.Nop())
-			err = c.Submit(tc.Ctx, loop)
+			err := c.Submit(tc.Ctx, loop)
 			for _, want := range tc.Want {
 				if !errors.Is(err, want) {
 					t.Errorf("Submit = %v, want an error matching %v", err, want)

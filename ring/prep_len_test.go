@@ -4,7 +4,6 @@ package ring_test
 
 import (
 	"math"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -42,12 +41,7 @@ func TestPrepLenCapsAt4GiB(t *testing.T) {
 		}
 	}
 
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, pw := testutil.Pipe(t)
 	want := []byte("twenty bytes of data")
 	if _, err := pw.Write(want); err != nil {
 		t.Fatal(err)

@@ -5,11 +5,11 @@ package timeout_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/ring"
 	"github.com/uringkit/uring/timeout"
 	"golang.org/x/sys/unix"
@@ -29,12 +29,7 @@ func TestAwaitCancelledKeepsResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, pw := testutil.Pipe(t)
 	r := int(pr.Fd())
 	var read, cancelled int
 	for i := range 200 {

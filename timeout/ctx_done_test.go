@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uringkit/uring/future"
+	"github.com/uringkit/uring/internal/testutil"
 	"github.com/uringkit/uring/timeout"
 	"golang.org/x/sys/unix"
 )
@@ -20,12 +21,7 @@ import (
 // and context.DeadlineExceeded. Before, a read of a pipe with data
 // waiting completed before its linked timeout and returned the data.
 func TestAwaitPassedDeadline(t *testing.T) {
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, pw := testutil.Pipe(t)
 	if _, err := pw.Write([]byte("abcd")); err != nil {
 		t.Fatal(err)
 	}

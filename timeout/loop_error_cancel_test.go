@@ -5,7 +5,6 @@ package timeout_test
 import (
 	"context"
 	"errors"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -29,12 +28,7 @@ func TestAwaitCancelledOnBrokenLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	defer pw.Close()
+	pr, _ := testutil.Pipe(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	done := make(chan error, 1)

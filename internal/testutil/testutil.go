@@ -102,17 +102,24 @@ func EndedContexts(t testing.TB) []EndedContext {
 	}
 }
 
+// Pipe returns a pipe's read and write ends, closed at cleanup.
+func Pipe(t testing.TB) (r, w *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	return r, w
+}
+
 // FillLoop takes every admission credit of l with a 1-byte read of an
 // empty pipe, so that the next Submit waits for room. It returns the
 // reads and the pipe's write end (both ends are closed at cleanup):
 // writing len(reads) bytes completes them all.
 func FillLoop(t testing.TB, l *ring.Loop) (reads []*ring.Request, w *os.File) {
 	t.Helper()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pr.Close(); pw.Close() })
+	pr, pw := Pipe(t)
 	for range l.Stats().Capacity {
 		r := ring.NewRequest()
 		r.Buf = make([]byte, 1)
