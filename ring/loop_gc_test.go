@@ -30,23 +30,7 @@ import (
 // writes the data. If the Loop let the buffers go, the allocator would
 // hand their memory to sentinels and the kernel would write over them.
 func TestLoopMemoryLivenessGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(1))
-	stop := make(chan struct{})
-	var gcWG sync.WaitGroup
-	gcWG.Add(1)
-	go func() {
-		defer gcWG.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				runtime.GC()
-			}
-		}
-	}()
-	defer func() { close(stop); gcWG.Wait() }()
-
+	gcStress(t)
 	reads := scaled(10000, 10000, 2000)
 	for _, m := range loopModes {
 		t.Run(m.name, func(t *testing.T) {
@@ -56,6 +40,29 @@ func TestLoopMemoryLivenessGC(t *testing.T) {
 			gcAbandonedReads(t, l)
 		})
 	}
+}
+
+// gcStress sets GOGC to 1 and collects garbage in a loop until the test
+// ends (TestLoopMemoryLivenessGC, the buffer-ring tests).
+func gcStress(t *testing.T) {
+	old := debug.SetGCPercent(1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	})
+	t.Cleanup(func() {
+		close(stop)
+		wg.Wait()
+		debug.SetGCPercent(old)
+	})
 }
 
 const recSize = 64

@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"runtime/debug"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,29 +23,6 @@ import (
 // before the unregister. Then it drops them. (It kept every unregistered
 // ring for the life of the Ring, so a program that registered and
 // unregistered buffer groups grew without bound.)
-
-// gcStress sets GOGC to 1 and collects garbage in a loop until the test
-// ends, as TestLoopMemoryLivenessGC does.
-func gcStress(t *testing.T) {
-	old := debug.SetGCPercent(1)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				runtime.GC()
-			}
-		}
-	})
-	t.Cleanup(func() {
-		close(stop)
-		wg.Wait()
-		debug.SetGCPercent(old)
-	})
-}
 
 // registerPbufs registers a provided-buffer ring for group bgid on l with
 // one buffer of size bytes per id in bids, and returns weak pointers to
