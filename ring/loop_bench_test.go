@@ -64,21 +64,28 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// BenchmarkLoopReadCached: 4 KiB reads of a cached file through the Loop
-// from 1 and 32 goroutines, each awaiting its read, against os.File.ReadAt
-// with the same goroutines. allocs/op must stay at most 1 (it is 0: the
-// Request is reused and Buf needs no interface conversion).
-func BenchmarkLoopReadCached(b *testing.B) {
-	const bs, blocks = 4096, 4096
+// cachedFile writes size zero bytes to a temporary file, which is then in
+// the page cache, and opens it for reading (closed at cleanup).
+func cachedFile(b *testing.B, size int) *os.File {
 	path := b.TempDir() + "/data"
-	if err := os.WriteFile(path, make([]byte, bs*blocks), 0o600); err != nil {
+	if err := os.WriteFile(path, make([]byte, size), 0o600); err != nil {
 		b.Fatal(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
+	b.Cleanup(func() { f.Close() })
+	return f
+}
+
+// BenchmarkLoopReadCached: 4 KiB reads of a cached file through the Loop
+// from 1 and 32 goroutines, each awaiting its read, against os.File.ReadAt
+// with the same goroutines. allocs/op must stay at most 1 (it is 0: the
+// Request is reused and Buf needs no interface conversion).
+func BenchmarkLoopReadCached(b *testing.B) {
+	const bs, blocks = 4096, 4096
+	f := cachedFile(b, bs*blocks)
 	for _, g := range []int{1, 32} {
 		b.Run("loop/g"+itoa(g), func(b *testing.B) {
 			l := newTestLoop(b)
@@ -135,15 +142,7 @@ func BenchmarkLoopReadCached(b *testing.B) {
 // buffer-select requests (loop_pbuf_release.go). allocs/op stays 0.
 func BenchmarkLoopReadSelect(b *testing.B) {
 	const bs, blocks, bgid = 4096, 256, 90
-	path := b.TempDir() + "/data"
-	if err := os.WriteFile(path, make([]byte, bs*blocks), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
+	f := cachedFile(b, bs*blocks)
 	for _, m := range loopModes[:2] { // shared, owner
 		b.Run(m.name, func(b *testing.B) {
 			l := newTestLoop(b, m.opts...)
