@@ -41,21 +41,7 @@ func readDeadlineOnBrokenLoop(t *testing.T, mode uringnet.RecvMode, frame string
 	}
 	defer l.Close()
 	cfg := &uringnet.Config{Loop: l, Recv: mode}
-	ln, err := cfg.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := cfg.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	c, _ := pair(t, engine{name: "uringnet on a Loop to break", listen: cfg.Listen, dial: cfg.Dial}, "tcp", "127.0.0.1:0")
 
 	type result struct {
 		n   int
